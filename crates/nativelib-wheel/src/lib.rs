@@ -1,0 +1,25 @@
+//! Wheel filenames and tags, METADATA/WHEEL/RECORD, a verifying reader and a deterministic writer.
+
+mod error;
+mod filename;
+mod header;
+mod layout;
+mod metadata;
+mod reader;
+mod record;
+mod shared_file;
+mod verify;
+mod writer;
+
+#[cfg(test)]
+mod test_wheels;
+
+pub use error::Error;
+pub use filename::{normalize_name, WheelFilename};
+pub use header::HeaderFields;
+pub use layout::DATA_SCHEMES;
+pub use metadata::{CoreMetadata, WheelFile};
+pub use reader::{WheelEntry, WheelReader};
+pub use record::{Record, RecordEntry, RecordHash, SUPPORTED_HASH_ALGORITHMS};
+pub use verify::VerificationReport;
+pub use writer::WheelWriter;

@@ -1,0 +1,552 @@
+//! Checking entry contents against RECORD: one streaming decompression per entry that hashes
+//! as it goes, run in parallel with one archive handle per task, optionally keeping the bytes
+//! of selected entries. A complete pass remembers every entry's actual hash and size, which the
+//! writer reuses for raw copies.
+
+use std::cmp::Reverse;
+use std::io::Read;
+
+use rayon::prelude::*;
+use zip::result::ZipError;
+use zip::{ZipArchive, ZipReadOptions};
+
+use crate::reader::OpenedWheel;
+use crate::record::ContentHasher;
+use crate::shared_file::SharedFile;
+use crate::{Error, RecordEntry, WheelReader};
+
+/// How many leading bytes `keep` callbacks see (enough for ELF, Mach-O and PE magic numbers).
+const HEAD_LENGTH: usize = 4;
+/// The streaming buffer per task.
+const BUFFER_LENGTH: usize = 128 * 1024;
+/// The most a kept entry's declared size may pre-allocate (a lying header must not).
+const MAX_PREALLOCATION: u64 = 256 * 1024 * 1024;
+
+/// The outcome of [`WheelReader::verify_and_read_reporting`]: the kept entries, and the RECORD
+/// mismatches found instead of failing on the first.
+#[derive(Debug, Default)]
+pub struct VerificationReport {
+    /// The entries `keep` selected, in archive order, as `(name, bytes)`.
+    pub kept: Vec<(String, Vec<u8>)>,
+    /// One [`Error::HashMismatch`] or [`Error::SizeMismatch`] per mismatching entry, in archive
+    /// order.
+    pub mismatches: Vec<Error>,
+}
+
+/// What streaming one entry found.
+pub(crate) struct EntryCheck {
+    /// The bytes, if `keep` selected the entry.
+    pub(crate) content: Option<Vec<u8>>,
+    /// The content's actual hash (in RECORD's algorithm) and size, if RECORD has a hash for it.
+    pub(crate) actual: Option<RecordEntry>,
+    /// The hash or size mismatch against RECORD, if any.
+    pub(crate) mismatch: Option<Error>,
+}
+
+impl WheelReader {
+    /// Reads one entry whole, checking it against its RECORD hash and size.
+    pub fn read(&self, name: &str) -> Result<Vec<u8>, Error> {
+        let opened = &self.opened;
+        let index = opened
+            .archive
+            .index_for_name(name)
+            .ok_or_else(|| Error::EntryNotFound {
+                name: name.to_string(),
+            })?;
+        let mut archive = opened.archive.clone();
+        let check = opened.check_entry(&mut archive, &mut Vec::new(), index, &|_, _| true)?;
+        if let Some(mismatch) = check.mismatch {
+            return Err(mismatch);
+        }
+        Ok(check.content.unwrap_or_default())
+    }
+
+    /// Checks every entry's content against its RECORD hash and size, in parallel.
+    pub fn verify(&self) -> Result<(), Error> {
+        self.verify_and_read(|_, _| false).map(drop)
+    }
+
+    /// Verify every RECORD hash/size and, in the same single decompression pass, return the
+    /// bytes of the entries for which `keep(name, first_bytes)` is true (`first_bytes` = up to
+    /// the first 4 bytes, so callers can select ELF files by magic). Parallel.
+    ///
+    /// Kept entries are returned in archive order. Entries not kept are hashed while streaming
+    /// and never held whole. If several entries fail, the error of the first in archive order
+    /// is returned.
+    pub fn verify_and_read(
+        &self,
+        keep: impl Fn(&str, &[u8]) -> bool + Sync,
+    ) -> Result<Vec<(String, Vec<u8>)>, Error> {
+        let (report, actual_records) = self.check_all(&keep)?;
+        if let Some(mismatch) = report.mismatches.into_iter().next() {
+            return Err(mismatch);
+        }
+        // A concurrent complete pass computed the same values; keeping either is fine.
+        let _ = self.opened.actual_records.set(actual_records);
+        Ok(report.kept)
+    }
+
+    /// Like [`verify_and_read`](Self::verify_and_read), but a RECORD hash or size mismatch is
+    /// reported in the result instead of failing, so callers can warn about wheels published
+    /// with a stale RECORD (PyPI's scipy-openblas32 0.3.27.44.6 is one). Unreadable entries
+    /// still fail.
+    ///
+    /// After this pass, [`WheelWriter::copy_raw`](crate::WheelWriter::copy_raw) from this reader
+    /// records the content's actual hash and size, so a rewritten wheel's RECORD is correct.
+    pub fn verify_and_read_reporting(
+        &self,
+        keep: impl Fn(&str, &[u8]) -> bool + Sync,
+    ) -> Result<VerificationReport, Error> {
+        let (report, actual_records) = self.check_all(&keep)?;
+        let _ = self.opened.actual_records.set(actual_records);
+        Ok(report)
+    }
+
+    /// Streams every file entry once; returns the report and each entry's actual RECORD row.
+    #[allow(clippy::type_complexity)]
+    fn check_all(
+        &self,
+        keep: &(dyn Fn(&str, &[u8]) -> bool + Sync),
+    ) -> Result<(VerificationReport, Vec<Option<RecordEntry>>), Error> {
+        let opened = &self.opened;
+        let indices: Vec<usize> = (0..opened.entries.len())
+            .filter(|&index| !opened.entries[index].is_dir)
+            .collect();
+        let mut results = opened.check_entries(&indices, keep);
+        results.sort_unstable_by_key(|(index, _)| *index);
+        let mut report = VerificationReport::default();
+        let mut actual_records = vec![None; opened.entries.len()];
+        for (index, result) in results {
+            let check = result?;
+            if let Some(content) = check.content {
+                report
+                    .kept
+                    .push((opened.entries[index].name.clone(), content));
+            }
+            report.mismatches.extend(check.mismatch);
+            actual_records[index] = check.actual;
+        }
+        Ok((report, actual_records))
+    }
+}
+
+impl OpenedWheel {
+    /// Checks the entries at `indices` in parallel, largest first so that one big entry does
+    /// not start last; returns each index with its outcome, in no set order.
+    pub(crate) fn check_entries(
+        &self,
+        indices: &[usize],
+        keep: &(dyn Fn(&str, &[u8]) -> bool + Sync),
+    ) -> Vec<(usize, Result<EntryCheck, Error>)> {
+        let mut by_size = indices.to_vec();
+        by_size.sort_unstable_by_key(|&index| Reverse(self.entries[index].compressed_size));
+        by_size
+            .par_iter()
+            .with_max_len(1)
+            .map_init(
+                || (self.archive.clone(), Vec::new()),
+                |(archive, buffer), &index| (index, self.check_entry(archive, buffer, index, keep)),
+            )
+            .collect()
+    }
+
+    /// Streams one entry through its RECORD hasher and size count, keeping its bytes if `keep`
+    /// selects it. RECORD and signature files (no hash) are only read. Fails only if the entry
+    /// cannot be read; a mismatch with RECORD is part of the result.
+    pub(crate) fn check_entry(
+        &self,
+        archive: &mut ZipArchive<SharedFile>,
+        buffer: &mut Vec<u8>,
+        index: usize,
+        keep: &(dyn Fn(&str, &[u8]) -> bool + Sync),
+    ) -> Result<EntryCheck, Error> {
+        let entry = &self.entries[index];
+        let name = entry.name.as_str();
+        let read_error = |source: ZipError| Error::ReadEntry {
+            name: name.to_string(),
+            source,
+        };
+        let record_entry = self
+            .record_rows
+            .get(name)
+            .map(|&row| &self.record.entries[row]);
+        let expected_hash = record_entry.and_then(|record_entry| record_entry.hash.as_ref());
+        let mut hasher =
+            match expected_hash {
+                Some(hash) => Some(ContentHasher::for_algorithm(&hash.algorithm).ok_or_else(
+                    || Error::UnsupportedHashAlgorithm {
+                        name: name.to_string(),
+                        algorithm: hash.algorithm.clone(),
+                    },
+                )?),
+                None => None,
+            };
+
+        // With a RECORD hash to check, the zip CRC-32 adds nothing but time.
+        let options = ZipReadOptions::new().ignore_crc32(hasher.is_some());
+        let mut file = archive
+            .by_index_with_options(index, options)
+            .map_err(read_error)?;
+        let mut head = [0; HEAD_LENGTH];
+        let mut head_length = 0;
+        while head_length < HEAD_LENGTH {
+            let read = file
+                .read(&mut head[head_length..])
+                .map_err(|error| read_error(error.into()))?;
+            if read == 0 {
+                break;
+            }
+            head_length += read;
+        }
+        let head = &head[..head_length];
+        let (size, content) = if keep(name, head) {
+            let mut content = Vec::with_capacity(entry.size.min(MAX_PREALLOCATION) as usize);
+            content.extend_from_slice(head);
+            file.read_to_end(&mut content)
+                .map_err(|error| read_error(error.into()))?;
+            if let Some(hasher) = &mut hasher {
+                hasher.update(&content);
+            }
+            (content.len() as u64, Some(content))
+        } else {
+            if let Some(hasher) = &mut hasher {
+                hasher.update(head);
+            }
+            buffer.resize(BUFFER_LENGTH, 0);
+            let mut size = head_length as u64;
+            loop {
+                let read = file
+                    .read(buffer)
+                    .map_err(|error| read_error(error.into()))?;
+                if read == 0 {
+                    break;
+                }
+                size += read as u64;
+                if let Some(hasher) = &mut hasher {
+                    hasher.update(&buffer[..read]);
+                }
+            }
+            (size, None)
+        };
+
+        let actual_hash = hasher.map(ContentHasher::finish);
+        let expected_size = record_entry.and_then(|record_entry| record_entry.size);
+        let mismatch = match (expected_hash, &actual_hash) {
+            (Some(expected), Some(actual)) if expected.digest != actual.digest => {
+                Some(Error::HashMismatch {
+                    name: name.to_string(),
+                    expected: expected.to_string(),
+                    actual: actual.to_string(),
+                })
+            }
+            _ => match expected_size {
+                Some(expected) if expected != size => Some(Error::SizeMismatch {
+                    name: name.to_string(),
+                    expected,
+                    actual: size,
+                }),
+                _ => None,
+            },
+        };
+        Ok(EntryCheck {
+            content,
+            actual: actual_hash.map(|hash| RecordEntry {
+                path: name.to_string(),
+                hash: Some(hash),
+                size: Some(size),
+            }),
+            mismatch,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+    use crate::test_wheels::{
+        compile_shared_library, valid_entries, with_record, write_zip, ZipEntry, DIST_INFO,
+        FILENAME,
+    };
+    use crate::{Record, RecordHash};
+
+    const ELF_MAGIC: &[u8] = b"\x7fELF";
+
+    /// Writes `entries` with RECORD rewritten by `edit` and opens the result.
+    fn open_with_record(
+        directory: &Path,
+        entries: Vec<ZipEntry>,
+        edit: impl Fn(&mut Record),
+    ) -> WheelReader {
+        let mut entries = with_record(entries);
+        let last = entries.len() - 1;
+        let mut record = Record::parse(std::str::from_utf8(&entries[last].bytes).unwrap()).unwrap();
+        edit(&mut record);
+        entries[last].bytes = record.to_string().into_bytes();
+        let path = write_zip(directory, FILENAME, &entries, &[]);
+        WheelReader::open(&path).unwrap()
+    }
+
+    fn row<'a>(record: &'a mut Record, path: &str) -> &'a mut crate::RecordEntry {
+        record
+            .entries
+            .iter_mut()
+            .find(|entry| entry.path == path)
+            .unwrap()
+    }
+
+    #[test]
+    fn verifies_and_keeps_elf_files_in_one_pass() {
+        let directory = tempfile::tempdir().unwrap();
+        let library = compile_shared_library(directory.path());
+        assert_eq!(&library[..4], ELF_MAGIC);
+        let mut entries = valid_entries();
+        entries.push(ZipEntry::file("demo_pkg/_native.so", library.clone()));
+        entries.push(ZipEntry::file("demo_pkg/empty.py", ""));
+        entries.push(ZipEntry::file("demo_pkg/ab", "ab"));
+        let wheel = open_with_record(directory.path(), entries, |_| {});
+        let seen = std::sync::Mutex::new(Vec::new());
+        let kept = wheel
+            .verify_and_read(|name, head| {
+                seen.lock().unwrap().push((name.to_string(), head.to_vec()));
+                head == ELF_MAGIC
+            })
+            .unwrap();
+        assert_eq!(kept, [("demo_pkg/_native.so".to_string(), library)]);
+        let seen = seen.into_inner().unwrap();
+        assert_eq!(seen.len(), wheel.entries().len());
+        let head_of = |name: &str| {
+            seen.iter()
+                .find(|(seen, _)| seen == name)
+                .unwrap()
+                .1
+                .clone()
+        };
+        assert_eq!(head_of("demo_pkg/empty.py"), b"");
+        assert_eq!(head_of("demo_pkg/ab"), b"ab");
+        assert_eq!(head_of("demo_pkg/__init__.py"), b"from");
+        let actual = wheel.opened.actual_records.get().unwrap();
+        let index = wheel.opened.archive.index_for_name("demo_pkg/ab").unwrap();
+        assert_eq!(
+            actual[index].as_ref().unwrap().hash,
+            Some(RecordHash::sha256(b"ab"))
+        );
+    }
+
+    #[test]
+    fn reads_one_entry() {
+        let directory = tempfile::tempdir().unwrap();
+        let wheel = open_with_record(directory.path(), valid_entries(), |_| {});
+        assert_eq!(
+            wheel.read("demo_pkg/_core.py").unwrap(),
+            "def f():\n    return 1\n".repeat(50).into_bytes()
+        );
+        assert_eq!(wheel.read("demo_pkg/data.bin").unwrap(), vec![7u8; 3000]);
+        let record = wheel.read(&format!("{DIST_INFO}/RECORD")).unwrap();
+        assert_eq!(
+            Record::parse(std::str::from_utf8(&record).unwrap()).unwrap(),
+            *wheel.record()
+        );
+        let error = wheel.read("demo_pkg/absent.py").unwrap_err();
+        assert!(matches!(error, Error::EntryNotFound { .. }), "{error}");
+        assert!(error.to_string().contains("`demo_pkg/absent.py`"));
+    }
+
+    #[test]
+    fn accepts_sha384_and_sha512() {
+        let directory = tempfile::tempdir().unwrap();
+        let wheel = open_with_record(directory.path(), valid_entries(), |record| {
+            use sha2::Digest;
+            let core = "def f():\n    return 1\n".repeat(50);
+            row(record, "demo_pkg/_core.py").hash = Some(RecordHash {
+                algorithm: "sha384".to_string(),
+                digest: sha2::Sha384::digest(core.as_bytes()).to_vec(),
+            });
+            row(record, "demo_pkg/__init__.py").hash = Some(RecordHash {
+                algorithm: "sha512".to_string(),
+                digest: sha2::Sha512::digest(b"from ._core import f\n").to_vec(),
+            });
+        });
+        wheel.verify().unwrap();
+    }
+
+    #[test]
+    fn rejects_hash_mismatch_naming_entry_and_both_hashes() {
+        let directory = tempfile::tempdir().unwrap();
+        let wrong = RecordHash::sha256(b"something else");
+        let wheel = open_with_record(directory.path(), valid_entries(), |record| {
+            row(record, "demo_pkg/a,b.txt").hash = Some(wrong.clone());
+        });
+        let actual = RecordHash::sha256(b"comma in the name\n");
+        for error in [
+            wheel.verify().unwrap_err(),
+            wheel.read("demo_pkg/a,b.txt").unwrap_err(),
+        ] {
+            match &error {
+                Error::HashMismatch {
+                    name,
+                    expected,
+                    actual: found,
+                } => {
+                    assert_eq!(name, "demo_pkg/a,b.txt");
+                    assert_eq!(*expected, wrong.to_string());
+                    assert_eq!(*found, actual.to_string());
+                }
+                other => panic!("unexpected error: {other}"),
+            }
+            let message = error.to_string();
+            assert!(message.contains("`demo_pkg/a,b.txt`"), "{message}");
+            assert!(message.contains(&wrong.to_string()), "{message}");
+            assert!(message.contains(&actual.to_string()), "{message}");
+        }
+        assert!(wheel.opened.actual_records.get().is_none());
+    }
+
+    #[test]
+    fn rejects_size_mismatch() {
+        let directory = tempfile::tempdir().unwrap();
+        let wheel = open_with_record(directory.path(), valid_entries(), |record| {
+            row(record, "demo_pkg/data.bin").size = Some(2999);
+        });
+        let error = wheel.verify().unwrap_err();
+        assert!(
+            matches!(&error, Error::SizeMismatch { name, expected: 2999, actual: 3000 }
+                if name == "demo_pkg/data.bin"),
+            "{error}"
+        );
+        assert!(error.to_string().contains("`demo_pkg/data.bin`"));
+    }
+
+    #[test]
+    fn reports_the_first_failing_entry_in_archive_order() {
+        let directory = tempfile::tempdir().unwrap();
+        let wheel = open_with_record(directory.path(), valid_entries(), |record| {
+            row(record, "demo_pkg/__init__.py").size = Some(1);
+            row(record, "demo_pkg/_core.py").size = Some(1);
+            row(record, "demo_pkg/data.bin").size = Some(1);
+        });
+        for _ in 0..5 {
+            let error = wheel.verify().unwrap_err();
+            assert!(
+                matches!(&error, Error::SizeMismatch { name, .. } if name == "demo_pkg/__init__.py"),
+                "{error}"
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_corrupt_data() {
+        let directory = tempfile::tempdir().unwrap();
+        let corrupt = |entry_name: &str| {
+            let path = write_zip(
+                directory.path(),
+                FILENAME,
+                &with_record(valid_entries()),
+                &[],
+            );
+            let (start, length) = {
+                let file = std::fs::File::open(&path).unwrap();
+                let mut archive = zip::ZipArchive::new(file).unwrap();
+                let entry = archive.by_name(entry_name).unwrap();
+                (
+                    entry.data_start().unwrap() as usize,
+                    entry.compressed_size() as usize,
+                )
+            };
+            let mut bytes = std::fs::read(&path).unwrap();
+            bytes[start + length / 2] ^= 0x55;
+            std::fs::write(&path, bytes).unwrap();
+            path
+        };
+
+        // Content with a RECORD hash: the hash catches it.
+        let wheel = WheelReader::open(&corrupt("demo_pkg/data.bin")).unwrap();
+        let error = wheel.verify().unwrap_err();
+        assert!(
+            matches!(&error, Error::HashMismatch { name, .. } if name == "demo_pkg/data.bin"),
+            "{error}"
+        );
+
+        // RECORD itself has no hash: the deflate stream or the zip CRC-32 catches it.
+        let record_name = format!("{DIST_INFO}/RECORD");
+        let error = WheelReader::open(&corrupt(&record_name)).unwrap_err();
+        assert!(
+            matches!(&error, Error::ReadEntry { name, .. } if *name == record_name),
+            "{error}"
+        );
+        assert!(std::error::Error::source(&error).is_some());
+    }
+
+    /// The real PyPI wheels, when `scripts/fetch-fixtures.py` has downloaded them.
+    fn fixture_wheels() -> Vec<PathBuf> {
+        let Some(home) = std::env::var_os("HOME") else {
+            return Vec::new();
+        };
+        let directory = Path::new(&home).join(".cache/nativelib/fixtures");
+        [
+            "numpy-2.1.3-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+            "scipy-1.14.1-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+            "scipy_openblas64-0.3.34.481.3-py3-none-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl",
+            "scipy_openblas32-0.3.27.44.6-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+            "scikit_learn-1.5.2-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        ]
+        .iter()
+        .map(|name| directory.join(name))
+        .filter(|path| {
+            let present = path.exists();
+            if !present {
+                eprintln!("note: skipping absent fixture {}", path.display());
+            }
+            present
+        })
+        .collect()
+    }
+
+    /// Opening reads only the central directory and metadata, so every wheel is opened; the
+    /// full content pass runs on the two provider wheels (about 50 MB uncompressed) to keep
+    /// unoptimized test builds quick. `nativelib show` exercises the rest.
+    #[test]
+    fn opens_and_verifies_real_wheels() {
+        for path in fixture_wheels() {
+            let wheel = WheelReader::open(&path).unwrap_or_else(|error| {
+                panic!("{}: {error:?}", path.display());
+            });
+            assert_eq!(wheel.dist_info_dir(), wheel.filename().dist_info_dir());
+            assert!(wheel.metadata().version().is_some());
+            if !wheel.filename().name.starts_with("scipy_openblas") {
+                continue;
+            }
+            let report = wheel
+                .verify_and_read_reporting(|name, head| head == ELF_MAGIC && name.contains(".so"))
+                .unwrap_or_else(|error| panic!("{}: {error:?}", path.display()));
+            assert!(!report.kept.is_empty(), "{}", path.display());
+            for (name, bytes) in &report.kept {
+                assert_eq!(
+                    Some(bytes.len() as u64),
+                    wheel.entry(name).map(|entry| entry.size)
+                );
+            }
+            // PyPI's scipy-openblas32 0.3.27.44.6 ships a RECORD row for its libgfortran that
+            // predates the file's last rewrite; scipy-openblas64 0.3.34.481.3 is consistent.
+            let mismatched: Vec<String> = report
+                .mismatches
+                .iter()
+                .map(|error| match error {
+                    Error::HashMismatch { name, .. } => name.clone(),
+                    other => panic!("{}: {other}", path.display()),
+                })
+                .collect();
+            if wheel.filename().name == "scipy_openblas32" {
+                assert_eq!(
+                    mismatched,
+                    ["scipy_openblas32/lib/libgfortran-040039e1.so.5.0.0"]
+                );
+                let error = wheel.read(&mismatched[0]).unwrap_err();
+                assert!(matches!(error, Error::HashMismatch { .. }), "{error}");
+            } else {
+                assert_eq!(mismatched, Vec::<String>::new(), "{}", path.display());
+            }
+        }
+    }
+}

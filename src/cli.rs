@@ -1,0 +1,113 @@
+//! The command line: what each command takes, and the help text that teaches it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Ship native libraries (OpenBLAS, libgfortran, OpenMP) once, as their own wheels, and relink
+/// scientific Python wheels to load them instead of their vendored copies.
+#[derive(Debug, Parser)]
+#[command(name = "nativelib", version, propagate_version = true)]
+#[command(after_help = "Exit status: 0 success, 1 refused (e.g. an ABI mismatch), 2 bad input or usage.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Explain wheels and libraries: what each binary needs and how it resolves, what is
+    /// vendored or orphaned, the platform tag the binaries satisfy, and (given several inputs)
+    /// duplicate runtimes and symbol clashes in one environment.
+    #[command(after_help = "\
+Examples:
+  nativelib show numpy-2.1.3-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl
+  nativelib show numpy-*.whl scipy-*.whl scipy_openblas32-*.whl   # one environment
+  nativelib show libopenblas.so --json | jq .wheels[0].binaries
+
+Every RECORD hash is verified while reading; a corrupt wheel is an error (exit status 2).")]
+    Show(ShowArgs),
+
+    /// Rewrite wheels that vendor a native library so they load the copy in a library wheel
+    /// instead: DT_NEEDED and RPATH/RUNPATH rewritten (the kind kept), the vendored copies and
+    /// whatever only they needed removed, `Requires-Dist` on the provider added, a preloader
+    /// added, RECORD and tags made right. The input wheels are never modified.
+    #[command(after_help = "\
+Examples:
+  nativelib link numpy-2.1.3-*.whl --against scipy_openblas64-0.3.34.481.3-*.whl -w dist/
+  nativelib link scipy-1.14.1-*.whl --against openblas32 --find-links wheelhouse/
+  nativelib link scikit_learn-*.whl --against openmp --replace libgomp-a34b3233.so.1.0.0=libgomp.so.1
+  nativelib link numpy-*.whl --against openblas64 --dry-run
+
+Vendored libraries are matched to the provider's by name with auditwheel's -<8 hex> hash
+removed (libscipy_openblas64_-ff651d7f.so is libscipy_openblas64_.so), or as --replace says.
+Every symbol the wheel imports from a vendored library must be exported by the provider's,
+with the same symbol version, or nothing is written (exit status 1).")]
+    Link(LinkArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LinkArgs {
+    /// The wheels to rewrite.
+    #[arg(required = true, value_name = "WHEEL")]
+    pub wheels: Vec<PathBuf>,
+
+    /// The library wheel to load instead: a `.whl` path, or a distribution name (or a unique
+    /// part of one, e.g. `openblas64`) looked up in --find-links.
+    #[arg(long, value_name = "PROVIDER")]
+    pub against: String,
+
+    /// Where to look up a provider given by name.
+    #[arg(long, value_name = "DIR", default_value = "wheelhouse")]
+    pub find_links: PathBuf,
+
+    /// Where to write the rewritten wheels (created if missing).
+    #[arg(short = 'w', long = "wheel-dir", value_name = "OUTDIR", default_value = "wheelhouse")]
+    pub wheel_dir: PathBuf,
+
+    /// Pair a vendored library with a provided one explicitly (repeatable). VENDORED is an
+    /// entry, file name or SONAME in the wheel; PROVIDED a file name or SONAME in the provider.
+    #[arg(long, value_name = "VENDORED=PROVIDED")]
+    pub replace: Vec<String>,
+
+    /// Print the plan (what is replaced, rewritten, removed, added, the new tags) and write
+    /// nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub record: RecordArgs,
+}
+
+/// How strictly RECORD is checked.
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// Report RECORD hash or size mismatches as warnings instead of failing. Some wheels on
+    /// PyPI have them (scipy-openblas32 0.3.27.44.6 patched its libgfortran after writing
+    /// RECORD); pip does not check RECORD, so they still install.
+    #[arg(long)]
+    pub allow_record_mismatch: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Wheels (`.whl`) or shared libraries (`.so`) to explain. Several inputs are shown as one
+    /// environment: dependencies resolve across them.
+    #[arg(required = true, value_name = "WHEEL|LIBRARY")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Print JSON (schema: docs/show-json.md) instead of text.
+    #[arg(long)]
+    pub json: bool,
+
+    /// List every binary's dependencies, also those that need only system libraries.
+    #[arg(long, short)]
+    pub verbose: bool,
+
+    #[command(flatten)]
+    pub record: RecordArgs,
+}

@@ -1,0 +1,4 @@
+//! One module per subcommand: each reads its arguments, calls the library crates and prints.
+
+pub mod link;
+pub mod show;

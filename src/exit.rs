@@ -1,0 +1,41 @@
+//! Exit codes and the one-line error report.
+//!
+//! - 0: success.
+//! - 1: the command ran but refused to act on what it found (an ABI mismatch, nothing to link).
+//! - 2: bad input or usage: a file that cannot be read, a corrupt wheel, an invalid argument.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+/// An error meaning "the inputs were read fine, but acting on them would be wrong".
+#[derive(Debug)]
+pub struct Refusal(pub String);
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// Prints `error: <cause chain on one line>` to stderr and picks the exit code.
+pub fn report(error: &anyhow::Error) -> ExitCode {
+    if is_broken_pipe(error) {
+        return ExitCode::SUCCESS;
+    }
+    let _ = writeln!(std::io::stderr(), "error: {error:#}");
+    if error.downcast_ref::<Refusal>().is_some() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::from(2)
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

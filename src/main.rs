@@ -1,0 +1,23 @@
+//! `nativelib`: ship native libraries once, as their own wheels, and relink scientific Python
+//! wheels to share them. This file only parses arguments, dispatches and maps errors to exit codes.
+
+mod cli;
+mod commands;
+mod exit;
+mod human;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let result = match cli.command {
+        cli::Command::Show(arguments) => commands::show::run(&arguments),
+        cli::Command::Link(arguments) => commands::link::run(&arguments),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => exit::report(&error),
+    }
+}

@@ -1,0 +1,124 @@
+//! Bad input: each case is a one-line error naming the file and the problem, exit status 2, no
+//! panic, and nothing written.
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use common::{fixture, nativelib, one_line_error};
+use sha2::{Digest, Sha256};
+
+/// Writes a wheel from `(name, bytes)` entries; RECORD is generated with correct hashes unless
+/// `record` overrides it.
+fn write_wheel(path: &Path, files: &[(&str, &[u8])], record: Option<&str>) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut zip = zip::ZipWriter::new(file);
+    let options = zip::write::SimpleFileOptions::default();
+    let mut lines = String::new();
+    for (name, bytes) in files {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(bytes).unwrap();
+        let digest = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(bytes));
+        lines.push_str(&format!("{name},sha256={digest},{}\n", bytes.len()));
+    }
+    lines.push_str("demo-1.0.dist-info/RECORD,,\n");
+    zip.start_file("demo-1.0.dist-info/RECORD", options).unwrap();
+    zip.write_all(record.unwrap_or(&lines).as_bytes()).unwrap();
+    zip.finish().unwrap();
+}
+
+const METADATA: &[u8] = b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n";
+const WHEEL: &[u8] = b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: false\nTag: py3-none-any\n";
+
+fn demo_wheel(directory: &Path, extra: &[(&str, &[u8])], record: Option<&str>) -> PathBuf {
+    let path = directory.join("demo-1.0-py3-none-any.whl");
+    let mut files: Vec<(&str, &[u8])> = vec![
+        ("demo/__init__.py", b"print('demo')\n"),
+        ("demo-1.0.dist-info/METADATA", METADATA),
+        ("demo-1.0.dist-info/WHEEL", WHEEL),
+    ];
+    files.extend_from_slice(extra);
+    write_wheel(&path, &files, record);
+    path
+}
+
+fn show_error(path: &Path) -> String {
+    let output = nativelib(["show".as_ref(), path.as_os_str()]);
+    let stderr = one_line_error(&output, 2);
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(stderr.contains(&name), "error does not name the file: {stderr}");
+    stderr
+}
+
+#[test]
+fn a_valid_handmade_wheel_is_accepted() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = demo_wheel(directory.path(), &[], None);
+    let output = nativelib(["show".as_ref(), path.as_os_str()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn truncated_wheel() {
+    let directory = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read(fixture("numpy")).unwrap();
+    let path = directory.path().join("numpy-2.1.3-cp311-cp311-manylinux_2_17_x86_64.whl");
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    show_error(&path);
+}
+
+#[test]
+fn record_hash_mismatch_names_the_entry() {
+    let directory = tempfile::tempdir().unwrap();
+    let record = "demo/__init__.py,sha256=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA,14\n\
+                  demo-1.0.dist-info/METADATA,,\ndemo-1.0.dist-info/WHEEL,,\n\
+                  demo-1.0.dist-info/RECORD,,\n";
+    let path = demo_wheel(directory.path(), &[], Some(record));
+    let stderr = show_error(&path);
+    assert!(stderr.contains("demo/__init__.py"), "{stderr}");
+}
+
+#[test]
+fn corrupt_elf_inside_a_wheel_names_the_entry() {
+    let directory = tempfile::tempdir().unwrap();
+    let corrupt: &[u8] = b"\x7fELF\x02\x01\x01\0garbage";
+    let path = demo_wheel(directory.path(), &[("demo/_core.so", corrupt)], None);
+    let stderr = show_error(&path);
+    assert!(stderr.contains("demo/_core.so"), "{stderr}");
+}
+
+#[test]
+fn non_elf_file_named_so() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("libfake.so");
+    std::fs::write(&path, "this is not a shared library\n").unwrap();
+    let stderr = show_error(&path);
+    assert!(stderr.contains("not an ELF"), "{stderr}");
+}
+
+#[test]
+fn parent_directory_entries_are_rejected() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = demo_wheel(directory.path(), &[("../evil.py", b"boom")], None);
+    let stderr = show_error(&path);
+    assert!(stderr.contains("../evil.py"), "{stderr}");
+}
+
+#[test]
+fn empty_files() {
+    let directory = tempfile::tempdir().unwrap();
+    for name in ["demo-1.0-py3-none-any.whl", "libempty.so"] {
+        let path = directory.path().join(name);
+        std::fs::write(&path, b"").unwrap();
+        show_error(&path);
+    }
+}
+
+#[test]
+fn missing_file() {
+    let output = nativelib(["show", "/nonexistent/numpy-1.0-py3-none-any.whl"]);
+    let stderr = one_line_error(&output, 2);
+    assert!(stderr.contains("/nonexistent/numpy-1.0-py3-none-any.whl"), "{stderr}");
+}
