@@ -93,6 +93,17 @@ pub struct RecordArgs {
     pub allow_record_mismatch: bool,
 }
 
+impl RecordArgs {
+    /// The check these flags ask for.
+    pub fn check(&self) -> nativelib_audit::RecordCheck {
+        if self.allow_record_mismatch {
+            nativelib_audit::RecordCheck::Report
+        } else {
+            nativelib_audit::RecordCheck::Strict
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// Wheels (`.whl`) or shared libraries (`.so`) to explain. Several inputs are shown as one

@@ -81,6 +81,9 @@ fn render_wheel(out: &mut String, wheel: &WheelReport, verbose: bool) {
         let _ = writeln!(out, "  requires    {}{optional}", required.join(", "));
     }
     render_platform(out, wheel);
+    for mismatch in &wheel.record_mismatches {
+        let _ = writeln!(out, "  warning     RECORD is wrong (tolerated): {mismatch}");
+    }
 
     let vendored_size: u64 = wheel.vendored.iter().map(|library| library.size).sum();
     if wheel.vendored.is_empty() {

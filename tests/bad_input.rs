@@ -3,44 +3,22 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use base64::Engine;
-use common::{fixture, nativelib, one_line_error};
-use sha2::{Digest, Sha256};
-
-/// Writes a wheel from `(name, bytes)` entries; RECORD is generated with correct hashes unless
-/// `record` overrides it.
-fn write_wheel(path: &Path, files: &[(&str, &[u8])], record: Option<&str>) {
-    let file = std::fs::File::create(path).unwrap();
-    let mut zip = zip::ZipWriter::new(file);
-    let options = zip::write::SimpleFileOptions::default();
-    let mut lines = String::new();
-    for (name, bytes) in files {
-        zip.start_file(*name, options).unwrap();
-        zip.write_all(bytes).unwrap();
-        let digest = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(bytes));
-        lines.push_str(&format!("{name},sha256={digest},{}\n", bytes.len()));
-    }
-    lines.push_str("demo-1.0.dist-info/RECORD,,\n");
-    zip.start_file("demo-1.0.dist-info/RECORD", options).unwrap();
-    zip.write_all(record.unwrap_or(&lines).as_bytes()).unwrap();
-    zip.finish().unwrap();
-}
+use common::{fixture, nativelib, one_line_error, write_wheel};
 
 const METADATA: &[u8] = b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n";
 const WHEEL: &[u8] = b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: false\nTag: py3-none-any\n";
 
 fn demo_wheel(directory: &Path, extra: &[(&str, &[u8])], record: Option<&str>) -> PathBuf {
     let path = directory.join("demo-1.0-py3-none-any.whl");
-    let mut files: Vec<(&str, &[u8])> = vec![
-        ("demo/__init__.py", b"print('demo')\n"),
-        ("demo-1.0.dist-info/METADATA", METADATA),
-        ("demo-1.0.dist-info/WHEEL", WHEEL),
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        ("demo/__init__.py".into(), b"print('demo')\n".to_vec()),
+        ("demo-1.0.dist-info/METADATA".into(), METADATA.to_vec()),
+        ("demo-1.0.dist-info/WHEEL".into(), WHEEL.to_vec()),
     ];
-    files.extend_from_slice(extra);
-    write_wheel(&path, &files, record);
+    files.extend(extra.iter().map(|(name, bytes)| (name.to_string(), bytes.to_vec())));
+    write_wheel(&path, "demo-1.0.dist-info", &files, record);
     path
 }
 
@@ -72,10 +50,23 @@ fn truncated_wheel() {
 #[test]
 fn record_hash_mismatch_names_the_entry() {
     let directory = tempfile::tempdir().unwrap();
-    let record = "demo/__init__.py,sha256=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA,14\n\
-                  demo-1.0.dist-info/METADATA,,\ndemo-1.0.dist-info/WHEEL,,\n\
-                  demo-1.0.dist-info/RECORD,,\n";
-    let path = demo_wheel(directory.path(), &[], Some(record));
+    let honest = demo_wheel(directory.path(), &[], None);
+    let record = common::wheel_record(&honest);
+    // The same RECORD over a changed file.
+    let tampered = directory.path().join("tampered");
+    std::fs::create_dir(&tampered).unwrap();
+    let path = tampered.join("demo-1.0-py3-none-any.whl");
+    let files: Vec<(String, Vec<u8>)> = common::wheel_entries(&honest)
+        .into_iter()
+        .map(|(name, bytes)| {
+            if name == "demo/__init__.py" {
+                (name, b"print('changed')\n".to_vec())
+            } else {
+                (name, bytes)
+            }
+        })
+        .collect();
+    write_wheel(&path, "demo-1.0.dist-info", &files, Some(&record));
     let stderr = show_error(&path);
     assert!(stderr.contains("demo/__init__.py"), "{stderr}");
 }

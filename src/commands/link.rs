@@ -30,7 +30,8 @@ pub fn run(arguments: &LinkArgs) -> Result<()> {
         .map(|argument| argument.parse::<ReplaceArgument>())
         .collect::<Result<Vec<_>, _>>()?;
     let provider_path = provider_path(&arguments.against, &arguments.find_links)?;
-    let provider = Provider::open(&provider_path).map_err(link_error)?;
+    let check = arguments.record.check();
+    let provider = Provider::open(&provider_path, check).map_err(link_error)?;
     if !arguments.dry_run {
         std::fs::create_dir_all(&arguments.wheel_dir).with_context(|| {
             format!("Failed to create output directory `{}`", arguments.wheel_dir.display())
@@ -40,7 +41,7 @@ pub fn run(arguments: &LinkArgs) -> Result<()> {
     for wheel in &arguments.wheels {
         let reader = WheelReader::open(wheel)
             .with_context(|| format!("Failed to read wheel `{}`", wheel.display()))?;
-        let plan = plan_link(&reader, &provider, &replacements).map_err(link_error)?;
+        let plan = plan_link(&reader, &provider, &replacements, check).map_err(link_error)?;
         let size_before = file_size(wheel);
         let output = if arguments.dry_run {
             None

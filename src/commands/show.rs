@@ -18,7 +18,7 @@ pub fn run(arguments: &ShowArgs) -> Result<()> {
                 .extension()
                 .is_some_and(|extension| extension.eq_ignore_ascii_case("whl"));
             if is_wheel {
-                InstalledWheel::read(path)
+                InstalledWheel::read(path, arguments.record.check())
             } else {
                 InstalledWheel::read_library(path)
             }

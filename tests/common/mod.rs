@@ -76,3 +76,89 @@ pub fn one_line_error(output: &Output, code: i32) -> String {
     assert!(!stderr.contains("panicked"), "{stderr}");
     stderr
 }
+
+/// The example wheels built from examples/ by examples/build_wheels.py, once per test binary:
+/// `(vecdemo, vecmath provider, vecmath 0.9.0 provider lacking vecmath_version)`.
+pub fn example_wheels() -> &'static (PathBuf, PathBuf, PathBuf) {
+    static WHEELS: std::sync::OnceLock<(tempfile::TempDir, (PathBuf, PathBuf, PathBuf))> =
+        std::sync::OnceLock::new();
+    let (_, wheels) = WHEELS.get_or_init(|| {
+        let directory = tempfile::tempdir().unwrap();
+        let build = |output: &Path, extra: &[&str]| -> Vec<PathBuf> {
+            let result = Command::new("python3")
+                .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/build_wheels.py"))
+                .arg(output)
+                .args(extra)
+                .output()
+                .expect("python3 runs");
+            assert!(
+                result.status.success(),
+                "examples/build_wheels.py failed: {}",
+                String::from_utf8_lossy(&result.stderr)
+            );
+            String::from_utf8(result.stdout)
+                .unwrap()
+                .lines()
+                .map(PathBuf::from)
+                .collect()
+        };
+        let good = build(directory.path(), &[]);
+        let bad = build(&directory.path().join("bad"), &["--provider-missing-symbol"]);
+        let wheels = (good[0].clone(), good[1].clone(), bad[1].clone());
+        (directory, wheels)
+    });
+    wheels
+}
+
+/// Writes a wheel from `(name, bytes)` entries with a correct RECORD, or the given one.
+pub fn write_wheel(path: &Path, dist_info: &str, files: &[(String, Vec<u8>)], record: Option<&str>) {
+    use base64::Engine;
+    use sha2::Digest;
+    use std::io::Write;
+    let file = std::fs::File::create(path).unwrap();
+    let mut zip = zip::ZipWriter::new(file);
+    let options = zip::write::SimpleFileOptions::default();
+    let mut lines = String::new();
+    for (name, bytes) in files {
+        zip.start_file(name.as_str(), options).unwrap();
+        zip.write_all(bytes).unwrap();
+        let digest =
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(bytes));
+        lines.push_str(&format!("{name},sha256={digest},{}\n", bytes.len()));
+    }
+    lines.push_str(&format!("{dist_info}/RECORD,,\n"));
+    zip.start_file(format!("{dist_info}/RECORD"), options).unwrap();
+    zip.write_all(record.unwrap_or(&lines).as_bytes()).unwrap();
+    zip.finish().unwrap();
+}
+
+/// Every entry of a wheel except RECORD, in archive order.
+pub fn wheel_entries(path: &Path) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    (0..archive.len())
+        .filter_map(|index| {
+            let mut entry = archive.by_index(index).unwrap();
+            let name = entry.name().unwrap().to_string();
+            if entry.is_dir() || name.ends_with("/RECORD") {
+                return None;
+            }
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            Some((name, bytes))
+        })
+        .collect()
+}
+
+/// The text of a wheel's RECORD.
+pub fn wheel_record(path: &Path) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let name = (0..archive.len())
+        .map(|index| archive.by_index(index).unwrap().name().unwrap().to_string())
+        .find(|name| name.ends_with(".dist-info/RECORD"))
+        .expect("a RECORD");
+    let mut text = String::new();
+    archive.by_name(&name).unwrap().read_to_string(&mut text).unwrap();
+    text
+}

@@ -83,6 +83,17 @@ impl InstalledBinary {
     }
 }
 
+/// How RECORD mismatches are treated when reading a wheel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RecordCheck {
+    /// A hash or size mismatch is an error.
+    #[default]
+    Strict,
+    /// Mismatches are collected in [`InstalledWheel::record_mismatches`] (some wheels on PyPI
+    /// have them, and pip does not check).
+    Report,
+}
+
 /// A wheel, or a bare library file, with its binaries parsed.
 #[derive(Debug, Clone)]
 pub struct InstalledWheel {
@@ -96,27 +107,36 @@ pub struct InstalledWheel {
     pub binaries: Vec<InstalledBinary>,
     /// Number of entries in the archive.
     pub entry_count: usize,
+    /// RECORD hash or size mismatches, when read with [`RecordCheck::Report`].
+    pub record_mismatches: Vec<String>,
 }
 
 impl InstalledWheel {
     /// Reads a wheel: verifies every RECORD hash and parses every ELF file, in one parallel pass.
-    pub fn read(path: &Path) -> Result<Self, Error> {
+    pub fn read(path: &Path, check: RecordCheck) -> Result<Self, Error> {
         let reader = WheelReader::open(path).map_err(|source| Error::Wheel {
             path: path.to_path_buf(),
             source,
         })?;
-        Self::from_reader(&reader)
+        Self::from_reader(&reader, check)
     }
 
     /// Like [`InstalledWheel::read`], for a wheel that is already open.
-    pub fn from_reader(reader: &WheelReader) -> Result<Self, Error> {
+    pub fn from_reader(reader: &WheelReader, check: RecordCheck) -> Result<Self, Error> {
         let path = reader.path();
-        let files = reader
-            .verify_and_read(|_, first_bytes| is_elf(first_bytes))
-            .map_err(|source| Error::Wheel {
-                path: path.to_path_buf(),
-                source,
-            })?;
+        let wheel_error = |source| Error::Wheel {
+            path: path.to_path_buf(),
+            source,
+        };
+        let keep = |_: &str, first_bytes: &[u8]| is_elf(first_bytes);
+        let (files, record_mismatches) = match check {
+            RecordCheck::Strict => (reader.verify_and_read(keep).map_err(wheel_error)?, Vec::new()),
+            RecordCheck::Report => {
+                let report = reader.verify_and_read_reporting(keep).map_err(wheel_error)?;
+                let mismatches = report.mismatches.iter().map(ToString::to_string).collect();
+                (report.kept, mismatches)
+            }
+        };
         let data_dir = reader.filename().data_dir();
         let mut binaries = files
             .par_iter()
@@ -142,6 +162,7 @@ impl InstalledWheel {
                 .collect(),
             binaries,
             entry_count: reader.entries().len(),
+            record_mismatches,
         })
     }
 
@@ -172,6 +193,7 @@ impl InstalledWheel {
             requires_dist: Vec::new(),
             binaries: vec![binary],
             entry_count: 1,
+            record_mismatches: Vec::new(),
         })
     }
 

@@ -15,7 +15,7 @@ pub mod runtime;
 
 pub use environment::{audit, DuplicateRuntime, EnvironmentReport, LibraryCopy, SymbolClash};
 pub use error::Error;
-pub use inventory::{BinaryRole, InstalledBinary, InstalledWheel};
+pub use inventory::{BinaryRole, InstalledBinary, InstalledWheel, RecordCheck};
 pub use policy::{ManylinuxPolicy, PlatformVerdict};
 pub use report::{BinaryReport, PlatformReport, ProviderFloor, VendoredLibrary, WheelReport};
 pub use resolve::{resolve, BinaryId, Dependency, DependencyStatus, Resolution, SearchPathUse};

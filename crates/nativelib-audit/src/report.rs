@@ -91,6 +91,8 @@ pub struct WheelReport {
     pub tags: Option<TagReport>,
     pub requires_dist: Vec<String>,
     pub entry_count: usize,
+    /// RECORD hash or size mismatches tolerated with `--allow-record-mismatch`.
+    pub record_mismatches: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub architecture: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -206,6 +208,7 @@ pub(crate) fn wheel_report(
     });
 
     let first_elf = wheel.binaries.first().map(|binary| &binary.elf);
+    let libc = wheel_libc(wheel);
     WheelReport {
         path: wheel.path.display().to_string(),
         name: wheel.display_name(),
@@ -217,8 +220,9 @@ pub(crate) fn wheel_report(
         }),
         requires_dist: wheel.requires_dist.clone(),
         entry_count: wheel.entry_count,
+        record_mismatches: wheel.record_mismatches.clone(),
         architecture: first_elf.map(|elf| elf.machine.name().to_string()),
-        libc: first_elf.map(|elf| match elf.libc() {
+        libc: first_elf.map(|_| match libc {
             Libc::Glibc => "glibc",
             Libc::Musl => "musl",
             Libc::Unknown => "unknown",
@@ -284,7 +288,7 @@ pub(crate) fn own_verdict(
     index: usize,
 ) -> Option<PlatformVerdict> {
     let first = wheel.binaries.first()?;
-    if first.elf.libc() == Libc::Musl {
+    if wheel_libc(wheel) == Libc::Musl {
         let tag = format!("musllinux_1_1_{}", first.elf.machine.name());
         return Some(PlatformVerdict {
             tags: vec![tag.clone()],
@@ -297,6 +301,16 @@ pub(crate) fn own_verdict(
         first.elf.machine.name(),
         &host_requirements(wheel, resolution, index),
     ))
+}
+
+/// The C library the wheel's binaries are built against: the first one any binary names.
+fn wheel_libc(wheel: &InstalledWheel) -> Libc {
+    wheel
+        .binaries
+        .iter()
+        .map(|binary| binary.elf.libc())
+        .find(|libc| *libc != Libc::Unknown)
+        .unwrap_or(Libc::Unknown)
 }
 
 /// Raises a wheel's verdict to the newest floor among the wheels it loads libraries from.

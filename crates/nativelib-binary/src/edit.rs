@@ -69,8 +69,13 @@ pub fn rewrite(bytes: &[u8], edit: &ElfEdit) -> Result<Vec<u8>, Error> {
     builder.write(&mut output)?;
     let output = output.bytes;
 
-    let rewritten = ElfFile::parse(&output).map_err(|error| Error::Verification {
-        difference: format!("the output cannot be parsed: {error}"),
+    let rewritten = ElfFile::parse(&output).map_err(|error| {
+        let cause = std::error::Error::source(&error)
+            .map(|source| format!(": {source}"))
+            .unwrap_or_default();
+        Error::Verification {
+            difference: format!("the output cannot be parsed: {error}{cause}"),
+        }
     })?;
     verify(&expected, &rewritten)?;
     Ok(output)
@@ -80,7 +85,9 @@ pub fn rewrite(bytes: &[u8], edit: &ElfEdit) -> Result<Vec<u8>, Error> {
 /// (at most the whole input again) and alignment padding. Anything larger comes from a
 /// malformed input and is refused rather than allocated.
 fn maximum_output_length(input_length: usize) -> u64 {
-    (input_length as u64).saturating_mul(2).saturating_add(16 << 20)
+    (input_length as u64)
+        .saturating_mul(2)
+        .saturating_add(16 << 20)
 }
 
 /// An output buffer that refuses to reserve more than `limit` bytes.
@@ -227,7 +234,12 @@ fn set_string(
     if found {
         return;
     }
-    let leading = [elf::DT_NEEDED, elf::DT_SONAME, elf::DT_RPATH, elf::DT_RUNPATH];
+    let leading = [
+        elf::DT_NEEDED,
+        elf::DT_SONAME,
+        elf::DT_RPATH,
+        elf::DT_RUNPATH,
+    ];
     let position = dynamics
         .iter()
         .rposition(|entry| leading.contains(&entry.tag()))
@@ -290,7 +302,7 @@ mod tests {
     use std::process::Command;
 
     use super::{rewrite, ElfEdit};
-    use crate::test_support::{readelf_dynamic, run, Fixture};
+    use crate::test_support::{readelf_dynamic, run, wheel_member, Fixture};
     use crate::{ElfFile, Error, SearchPathKind};
 
     /// Longer than any slack a linker leaves, so `.dynstr` must move.
@@ -396,7 +408,10 @@ mod tests {
         let dynamic = readelf_dynamic(&consumer);
         assert!(dynamic.contains("(RPATH)"), "{dynamic}");
         assert!(!dynamic.contains("(RUNPATH)"), "{dynamic}");
-        assert!(dynamic.contains("[libversioned-1a2b3c4d.so.1]"), "{dynamic}");
+        assert!(
+            dynamic.contains("[libversioned-1a2b3c4d.so.1]"),
+            "{dynamic}"
+        );
     }
 
     #[test]
@@ -623,5 +638,69 @@ mod tests {
                 Ok(())
             })
             .unwrap();
+    }
+
+    /// numpy 2.1.3's linalg extension module and its vendored OpenBLAS (both already
+    /// patched by auditwheel with patchelf) rewrite and verify.
+    #[test]
+    fn real_numpy_wheel_libraries() {
+        let wheel = "numpy-2.1.3-cp311";
+        let Some(module) = wheel_member(
+            wheel,
+            "numpy/linalg/_umath_linalg.cpython-311-x86_64-linux-gnu.so",
+        ) else {
+            return;
+        };
+        let Some(openblas) = wheel_member(wheel, "numpy.libs/libscipy_openblas64_-ff651d7f.so")
+        else {
+            return;
+        };
+
+        let parsed = ElfFile::parse(&module).unwrap();
+        assert_eq!(parsed.needed[0], "libscipy_openblas64_-ff651d7f.so");
+        assert_eq!(parsed.rpath.as_deref(), Some("$ORIGIN/../../numpy.libs"));
+        let edit = ElfEdit {
+            replace_needed: vec![(
+                "libscipy_openblas64_-ff651d7f.so".to_string(),
+                "libscipy_openblas64_.so".to_string(),
+            )],
+            search_path: Some("$ORIGIN/../../scipy_openblas64/lib".to_string()),
+            ..ElfEdit::default()
+        };
+        let rewritten = ElfFile::parse(&rewrite(&module, &edit).unwrap()).unwrap();
+        assert_eq!(rewritten.needed[0], "libscipy_openblas64_.so");
+        assert_eq!(
+            rewritten.rpath.as_deref(),
+            Some("$ORIGIN/../../scipy_openblas64/lib")
+        );
+        assert_eq!(rewritten.runpath, None);
+
+        let parsed = ElfFile::parse(&openblas).unwrap();
+        assert_eq!(
+            parsed.soname.as_deref(),
+            Some("libscipy_openblas64_-ff651d7f.so")
+        );
+        assert!(parsed.defined_symbols.len() > 1000);
+        let gfortran = "libgfortran-040039e1-0352e75f.so.5.0.0";
+        assert_eq!(
+            parsed.required_versions(gfortran),
+            Some(["GFORTRAN_8".to_string()].as_slice())
+        );
+        let edit = ElfEdit {
+            soname: Some("libscipy_openblas64_.so".to_string()),
+            replace_needed: vec![(gfortran.to_string(), "libgfortran.so.5".to_string())],
+            ..ElfEdit::default()
+        };
+        let rewritten = ElfFile::parse(&rewrite(&openblas, &edit).unwrap()).unwrap();
+        assert_eq!(rewritten.soname.as_deref(), Some("libscipy_openblas64_.so"));
+        assert_eq!(rewritten.required_versions(gfortran), None);
+        assert_eq!(
+            rewritten.required_versions("libgfortran.so.5"),
+            Some(["GFORTRAN_8".to_string()].as_slice())
+        );
+        assert_eq!(
+            rewritten.defined_symbols.len(),
+            parsed.defined_symbols.len()
+        );
     }
 }

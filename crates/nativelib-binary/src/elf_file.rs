@@ -358,7 +358,10 @@ mod tests {
             .undefined_symbols
             .iter()
             .any(|symbol| symbol.version_file.as_deref() == Some("libc.so.6")
-                && symbol.version.as_deref().is_some_and(|v| v.starts_with("GLIBC_"))));
+                && symbol
+                    .version
+                    .as_deref()
+                    .is_some_and(|v| v.starts_with("GLIBC_"))));
     }
 
     #[test]
@@ -401,10 +404,7 @@ mod tests {
         assert!(!is_elf(b"\x7fEL"));
         assert!(!is_elf(b"PK\x03\x04"));
         assert!(matches!(ElfFile::parse(b""), Err(Error::NotElf)));
-        assert!(matches!(
-            ElfFile::parse(b"#!/bin/sh\n"),
-            Err(Error::NotElf)
-        ));
+        assert!(matches!(ElfFile::parse(b"#!/bin/sh\n"), Err(Error::NotElf)));
         assert!(matches!(
             ElfFile::parse(b"\x7fELF\x09"),
             Err(Error::Unsupported { .. })

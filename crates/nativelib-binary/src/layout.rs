@@ -86,7 +86,10 @@ fn check_sections(builder: &mut Builder<'_>, input_length: u64) -> Result<(), Er
                 .map_or(true, |end| end > input_length)
         {
             return Err(Error::Unsupported {
-                reason: format!("section `{}` extends past the end of the file", section.name),
+                reason: format!(
+                    "section `{}` extends past the end of the file",
+                    section.name
+                ),
             });
         }
     }
@@ -140,10 +143,7 @@ fn move_priority(builder: &Builder<'_>, id: SectionId) -> u8 {
 
 /// The sections that must move so that nothing overlaps, assuming the program header table
 /// gains `added_segments` entries.
-fn sections_to_move(
-    builder: &Builder<'_>,
-    added_segments: usize,
-) -> Result<Vec<SectionId>, Error> {
+fn sections_to_move(builder: &Builder<'_>, added_segments: usize) -> Result<Vec<SectionId>, Error> {
     let mut blocks = Vec::new();
     let loads = || builder.segments.iter().filter(|segment| segment.is_load());
 
@@ -175,7 +175,10 @@ fn sections_to_move(
     for segment in loads() {
         // Zero-sized blocks at both ends of the file-backed part of each segment keep
         // sections from growing past it.
-        for boundary in [segment.p_vaddr, segment.p_vaddr.saturating_add(segment.p_filesz)] {
+        for boundary in [
+            segment.p_vaddr,
+            segment.p_vaddr.saturating_add(segment.p_filesz),
+        ] {
             blocks.push(Block {
                 start: boundary,
                 end: boundary,
@@ -186,7 +189,8 @@ fn sections_to_move(
         }
     }
     for section in &builder.sections {
-        if !section.is_alloc() || section.sh_type == elf::SHT_NOBITS {
+        // Empty sections occupy nothing, and uninitialized ones no file space.
+        if !section.is_alloc() || section.sh_type == elf::SHT_NOBITS || section.sh_size == 0 {
             continue;
         }
         blocks.push(Block {
@@ -493,5 +497,43 @@ mod tests {
             place_sections(&mut builder, bytes.len() as u64),
             Err(Error::Unsupported { .. })
         ));
+    }
+
+    /// A 32-bit library (built without libc, so only where `cc -m32` works): parsed with
+    /// the right class and rewritten with a `.dynstr` that has to move.
+    #[test]
+    fn thirty_two_bit_library() {
+        let fixture = Fixture::new();
+        let compiled = fixture.try_compile(&[
+            "-m32",
+            "-nostdlib",
+            "-shared",
+            "-fPIC",
+            "-o",
+            "lib32.so",
+            "-Wl,-soname,lib32.so",
+            "-Wl,--version-script,versioned.map",
+            "versioned.c",
+        ]);
+        if let Err(message) = compiled {
+            eprintln!("note: skipped: cc -m32 cannot link here: {message}");
+            return;
+        }
+        let bytes = fixture.read("lib32.so");
+        let parsed = crate::ElfFile::parse(&bytes).unwrap();
+        assert_eq!(parsed.class, crate::ElfClass::Elf32);
+        assert_eq!(parsed.version_definitions, ["VERS_1.0", "VERS_2.0"]);
+        let edit = crate::ElfEdit {
+            soname: Some("lib32-0123abcd.so".to_string()),
+            search_path: Some(format!("$ORIGIN/{}", "long-directory/".repeat(30))),
+            ..crate::ElfEdit::default()
+        };
+        let output = crate::rewrite(&bytes, &edit).unwrap();
+        let rewritten = crate::ElfFile::parse(&output).unwrap();
+        assert_eq!(rewritten.soname.as_deref(), Some("lib32-0123abcd.so"));
+        assert_eq!(rewritten.runpath, edit.search_path);
+        assert_eq!(rewritten.defined_symbols, parsed.defined_symbols);
+        let path = fixture.write("lib32-rewritten.so", &output);
+        assert!(crate::test_support::readelf_dynamic(&path).contains("(RUNPATH)"));
     }
 }

@@ -151,16 +151,23 @@ impl Fixture {
     }
 
     fn compile(&self, arguments: &[&str]) {
+        if let Err(message) = self.try_compile(arguments) {
+            panic!("cc {arguments:?} failed: {message}");
+        }
+    }
+
+    /// Run `cc` with `arguments` in the fixture directory; its error output on failure.
+    pub(crate) fn try_compile(&self, arguments: &[&str]) -> Result<(), String> {
         let output = Command::new("cc")
             .args(arguments)
             .current_dir(self.directory.path())
             .output()
             .expect("run cc");
-        assert!(
-            output.status.success(),
-            "cc {arguments:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        if output.status.success() {
+            Ok(())
+        } else {
+            Err(String::from_utf8_lossy(&output.stderr).into_owned())
+        }
     }
 
     /// dlopen `library` with the compiled loader and call `int function(void)`: the printed
@@ -199,4 +206,46 @@ pub(crate) fn host_architecture() -> &'static str {
         "powerpc64" if cfg!(target_endian = "little") => "ppc64le",
         other => other,
     }
+}
+
+/// A file from a pinned PyPI wheel cached by `scripts/fetch-fixtures.py`, extracted with
+/// `unzip -p`; `None` (with a note on standard error) when the wheel is not cached.
+pub(crate) fn wheel_member(wheel_prefix: &str, member: &str) -> Option<Vec<u8>> {
+    let directory = match std::env::var_os("NATIVELIB_FIXTURES") {
+        Some(directory) => PathBuf::from(directory),
+        None => {
+            let cache = std::env::var_os("XDG_CACHE_HOME")
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cache")))?;
+            cache.join("nativelib/fixtures")
+        }
+    };
+    let wheel = std::fs::read_dir(&directory).ok().and_then(|entries| {
+        entries
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .find(|path| {
+                path.file_name()
+                    .and_then(|name| name.to_str())
+                    .is_some_and(|name| name.starts_with(wheel_prefix) && name.ends_with(".whl"))
+            })
+    });
+    let Some(wheel) = wheel else {
+        eprintln!(
+            "note: skipped: no {wheel_prefix}*.whl in {} (run scripts/fetch-fixtures.py)",
+            directory.display()
+        );
+        return None;
+    };
+    let output = Command::new("unzip")
+        .arg("-p")
+        .arg(&wheel)
+        .arg(member)
+        .output()
+        .expect("run unzip");
+    assert!(
+        output.status.success() && !output.stdout.is_empty(),
+        "unzip -p {wheel:?} {member} failed"
+    );
+    Some(output.stdout)
 }

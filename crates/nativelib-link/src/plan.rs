@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use nativelib_audit::install::{expand_origin, parent, relative_path};
 use nativelib_audit::policy::glibc_minor_of_tag;
-use nativelib_audit::{audit, resolve, DependencyStatus, InstalledWheel};
+use nativelib_audit::{audit, resolve, DependencyStatus, InstalledWheel, RecordCheck};
 use nativelib_binary::{ElfEdit, SearchPathKind};
 use nativelib_wheel::WheelReader;
 use serde::Serialize;
@@ -89,8 +89,9 @@ pub fn plan_link(
     reader: &WheelReader,
     provider: &Provider,
     explicit: &[ReplaceArgument],
+    check: RecordCheck,
 ) -> Result<LinkPlan, Error> {
-    let dependent = InstalledWheel::from_reader(reader)?;
+    let dependent = InstalledWheel::from_reader(reader, check)?;
     check_architecture(&dependent, provider)?;
     let alone = resolve(std::slice::from_ref(&dependent));
     let replacements = match_libraries(&dependent, provider, explicit)?;
@@ -134,7 +135,9 @@ pub fn plan_link(
         let (kind, before) = match (&binary.elf.runpath, &binary.elf.rpath) {
             (Some(runpath), _) => ("runpath", Some(runpath.clone())),
             (None, Some(rpath)) => ("rpath", Some(rpath.clone())),
-            (None, None) => ("runpath", None),
+            // No search path: found through a loader's inherited DT_RPATH. A DT_RPATH keeps that
+            // inheritance; a DT_RUNPATH would switch it off for this binary's other needs.
+            (None, None) => ("rpath", None),
         };
         let mut entries: Vec<String> = before
             .iter()
@@ -185,29 +188,24 @@ pub fn plan_link(
         }
     }
 
-    // Drop search path entries that now point at directories with nothing left in them.
-    let remaining_directories: BTreeSet<&str> = dependent
-        .binaries
-        .iter()
-        .enumerate()
-        .filter(|(index, _)| !gone.contains(index))
-        .map(|(_, binary)| parent(&binary.install_path))
-        .collect();
+    // Drop `$ORIGIN` entries that no longer lead to anything the binary loads, directly or
+    // through the libraries it loads (which inherit a DT_RPATH).
+    let simulated = simulate(&dependent, &rewrites, &gone);
+    let environment = [simulated, provider.wheel.clone()];
+    let resolution = resolve(&environment);
     for rewrite in &mut rewrites {
+        let position = environment[0]
+            .binaries
+            .iter()
+            .position(|binary| binary.entry == rewrite.entry)
+            .expect("rewritten binaries are kept");
+        let used = load_closure_directories(&environment, &resolution, position);
         let origin = parent(&dependent.binaries[rewrite.binary].install_path).to_string();
         let entries: Vec<&str> = rewrite
             .search_path_after
             .split(':')
-            .filter(|entry| match expand_origin(entry, &origin) {
-                Some(directory) => {
-                    remaining_directories.contains(directory.as_str())
-                        || provider
-                            .wheel
-                            .binaries
-                            .iter()
-                            .any(|library| parent(&library.install_path) == directory)
-                }
-                None => true,
+            .filter(|entry| {
+                expand_origin(entry, &origin).is_none_or(|directory| used.contains(&directory))
             })
             .collect();
         rewrite.search_path_after = entries.join(":");
@@ -287,6 +285,29 @@ fn new_platform_tags(declared: &[String], satisfied: &[String]) -> Vec<String> {
         (Some(required), Some(floor)) if required > floor => satisfied.to_vec(),
         _ => declared.to_vec(),
     }
+}
+
+/// The directories of every library a binary loads, directly or transitively, in any wheel.
+fn load_closure_directories(
+    environment: &[InstalledWheel],
+    resolution: &nativelib_audit::Resolution,
+    binary: usize,
+) -> BTreeSet<String> {
+    let mut directories = BTreeSet::new();
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![nativelib_audit::BinaryId { wheel: 0, binary }];
+    while let Some(id) = stack.pop() {
+        for dependency in resolution.dependencies_of(id) {
+            if let Some(target) = dependency.target {
+                if seen.insert(target) {
+                    let path = &environment[target.wheel].binaries[target.binary].install_path;
+                    directories.insert(parent(path).to_string());
+                    stack.push(target);
+                }
+            }
+        }
+    }
+    directories
 }
 
 fn original_index(dependent: &InstalledWheel, entry: &str) -> usize {

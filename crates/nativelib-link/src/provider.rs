@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use nativelib_audit::{audit, BinaryRole, InstalledBinary, InstalledWheel, PlatformVerdict};
+use nativelib_audit::{
+    audit, BinaryRole, InstalledBinary, InstalledWheel, PlatformVerdict, RecordCheck,
+};
 use nativelib_wheel::{normalize_name, WheelFilename, WheelReader};
 
 use crate::Error;
@@ -29,12 +31,12 @@ pub struct Provider {
 
 impl Provider {
     /// Opens, verifies and audits a provider wheel.
-    pub fn open(path: &Path) -> Result<Provider, Error> {
+    pub fn open(path: &Path, check: RecordCheck) -> Result<Provider, Error> {
         let reader = WheelReader::open(path).map_err(|source| Error::Wheel {
             path: path.to_path_buf(),
             source,
         })?;
-        let wheel = InstalledWheel::from_reader(&reader)?;
+        let wheel = InstalledWheel::from_reader(&reader, check)?;
         let libraries: Vec<usize> = wheel
             .binaries
             .iter()

@@ -261,6 +261,23 @@ soname = "libNAME-nativelib.so.1"
     }
 
     #[test]
+    fn an_unknown_variant_of_a_dependency_names_both_recipes() {
+        let directory = tempfile::tempdir().unwrap();
+        write(directory.path(), "b", &[]);
+        let text = LIBRARY.replace("NAME", "a");
+        let text = format!("dependencies = [{{ recipe = \"b.toml\", variant = \"x\" }}]\n{text}");
+        std::fs::write(directory.path().join("a.toml"), text).unwrap();
+        let error = dependency_order(&directory.path().join("a.toml")).unwrap_err();
+        let Error::Dependency { source, .. } = &error else {
+            panic!("expected a dependency error, got {error}");
+        };
+        assert!(error.to_string().ends_with("a.toml"), "{error}");
+        let cause = source.to_string();
+        assert!(cause.starts_with("Unknown variant `x` of "), "{cause}");
+        assert!(cause.contains("this recipe defines no variants"), "{cause}");
+    }
+
+    #[test]
     fn drops_dot_segments() {
         assert_eq!(
             lexically_normal(Path::new("recipes/./openmp.toml")),

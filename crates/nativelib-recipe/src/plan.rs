@@ -69,6 +69,9 @@ impl ResolvedRecipe {
     /// - configure: `./configure --prefix=<prefix> VAR=value... arguments...`, `make -j<jobs>` and
     ///   `make install`, in the source tree;
     /// - commands: each command as written, in the source tree.
+    ///
+    /// The caller creates `directories.build`, `<prefix>/lib` and `<prefix>/include` before
+    /// running them (explicit commands install into those).
     pub fn build_commands(&self, directories: &BuildDirectories, jobs: usize) -> Vec<BuildCommand> {
         let Some(build) = &self.build else {
             return Vec::new();

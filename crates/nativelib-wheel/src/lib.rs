@@ -8,6 +8,7 @@ mod metadata;
 mod reader;
 mod record;
 mod shared_file;
+mod timestamp;
 mod verify;
 mod writer;
 

@@ -3,8 +3,9 @@
 //! copied raw, and the output written to a temporary file that is renamed into place.
 
 use std::collections::HashSet;
-use std::fs::File;
+use std::fs::{File, Permissions};
 use std::io::BufWriter;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -16,18 +17,19 @@ use zip::{CompressionMethod, DateTime, PreparedZipFile, ZipArchive, ZipWriter};
 use crate::layout::{check_entry_path, Layout};
 use crate::reader::{is_record_or_signature, OpenedWheel};
 use crate::shared_file::SharedFile;
+use crate::timestamp::{parse_source_date_epoch, zip_timestamp, ZIP_EPOCH};
 use crate::{Error, Record, RecordEntry, RecordHash, WheelReader};
 
 /// The mode of a regular file.
 const FILE_MODE: u32 = 0o644;
 /// The mode of an executable file.
 const EXECUTABLE_MODE: u32 = 0o755;
+/// The mode of the written wheel file itself.
+const OUTPUT_FILE_MODE: u32 = 0o644;
 /// The output buffer size.
 const OUTPUT_BUFFER_LENGTH: usize = 1024 * 1024;
 /// The deflate level of new files unless set: zlib's default, as Python's `zipfile` uses.
 const DEFAULT_COMPRESSION_LEVEL: u32 = 6;
-/// 1980-01-01T00:00:00Z, the earliest time a zip archive can hold.
-const ZIP_EPOCH: u64 = 315_532_800;
 
 /// Writes a wheel byte-for-byte reproducibly.
 ///
@@ -135,9 +137,9 @@ impl WheelWriter {
             .with_max_len(1)
             .map(|(file, raw_record)| prepare(file, raw_record, timestamp, compression_level))
             .collect::<Result<_, _>>()?;
+        let in_dist_info = |name: &str| name.starts_with(&dist_info_prefix);
         ready.sort_by(|(left, ..), (right, ..)| {
-            let key = |name: &str| (name.starts_with(&dist_info_prefix), name.to_string());
-            key(left).cmp(&key(right))
+            (in_dist_info(left), left).cmp(&(in_dist_info(right), right))
         });
 
         let directory = match out_path.parent() {
@@ -181,7 +183,7 @@ impl WheelWriter {
         });
         PreparedZipFile::from_data(
             &record_name,
-            file_options(timestamp, FILE_MODE),
+            file_options(timestamp, FILE_MODE, compression_level),
             record.to_string().as_bytes(),
         )
         .and_then(|prepared| zip.add_prepared_file(prepared))
@@ -197,6 +199,10 @@ impl WheelWriter {
         let output: File = buffered
             .into_inner()
             .map_err(|error| write_error(error.into_error()))?;
+        // The temporary file is created 0o600; a wheel is an ordinary readable file.
+        output
+            .set_permissions(Permissions::from_mode(OUTPUT_FILE_MODE))
+            .map_err(write_error)?;
         output.sync_data().map_err(write_error)?;
         drop(output);
         temporary.persist(out_path).map_err(|error| Error::Write {
@@ -206,13 +212,14 @@ impl WheelWriter {
         Ok(())
     }
 
-    /// The timestamp for every entry: the explicit one, else `SOURCE_DATE_EPOCH`, else 1980.
+    /// The timestamp for every entry: the explicit one, else `SOURCE_DATE_EPOCH` (unless empty),
+    /// else 1980-01-01.
     fn timestamp(&self) -> Result<DateTime, Error> {
         let seconds = match self.source_date_epoch {
             Some(seconds) => Some(seconds),
             None => match std::env::var("SOURCE_DATE_EPOCH") {
-                Ok(value) => Some(parse_source_date_epoch(&value)?),
-                Err(_) => None,
+                Ok(value) if !value.trim().is_empty() => Some(parse_source_date_epoch(&value)?),
+                _ => None,
             },
         };
         Ok(zip_timestamp(seconds.unwrap_or(ZIP_EPOCH)))
@@ -325,12 +332,13 @@ fn prepare(
             } else {
                 FILE_MODE
             };
-            let options = file_options(timestamp, mode)
-                .compression_level(Some(i64::from(compression_level)));
-            let prepared = PreparedZipFile::from_data(&name, options, &bytes)
-                .map_err(|source| Error::WriteEntry {
-                    name: name.clone(),
-                    source,
+            let options = file_options(timestamp, mode, compression_level);
+            let prepared =
+                PreparedZipFile::from_data(&name, options, &bytes).map_err(|source| {
+                    Error::WriteEntry {
+                        name: name.clone(),
+                        source,
+                    }
                 })?;
             let record_entry = RecordEntry {
                 path: name.clone(),
@@ -364,58 +372,13 @@ fn prepare(
     }
 }
 
-/// Deflate, a fixed timestamp and mode.
-fn file_options(timestamp: DateTime, mode: u32) -> SimpleFileOptions {
+/// Deflate at `level`, a fixed timestamp and mode.
+fn file_options(timestamp: DateTime, mode: u32, level: u32) -> SimpleFileOptions {
     SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(i64::from(level)))
         .last_modified_time(timestamp)
         .unix_permissions(mode)
-}
-
-/// Parses `SOURCE_DATE_EPOCH` (whole seconds since the Unix epoch).
-pub(crate) fn parse_source_date_epoch(value: &str) -> Result<u64, Error> {
-    value
-        .trim()
-        .parse()
-        .map_err(|_| Error::InvalidSourceDateEpoch {
-            value: value.to_string(),
-        })
-}
-
-/// The zip timestamp for `seconds` since the Unix epoch (UTC), clamped to what zip can hold
-/// (1980-01-01 to 2107-12-31).
-pub(crate) fn zip_timestamp(seconds: u64) -> DateTime {
-    let seconds = seconds.max(ZIP_EPOCH);
-    let days = seconds / 86_400;
-    let second_of_day = seconds % 86_400;
-    let (year, month, day) = civil_from_days(days);
-    let hour = (second_of_day / 3600) as u8;
-    let minute = (second_of_day / 60 % 60) as u8;
-    let second = (second_of_day % 60) as u8;
-    let year = u16::try_from(year).unwrap_or(u16::MAX);
-    DateTime::from_date_and_time(year, month, day, hour, minute, second).unwrap_or_else(|_| {
-        DateTime::from_date_and_time(2107, 12, 31, 23, 59, 58).unwrap_or_default()
-    })
-}
-
-/// Converts days since 1970-01-01 to a (year, month, day) date in the proleptic Gregorian
-/// calendar (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(days: u64) -> (u64, u8, u8) {
-    let shifted = days + 719_468;
-    let era = shifted / 146_097;
-    let day_of_era = shifted % 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u8;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    } as u8;
-    let year = year_of_era + era * 400 + u64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]
@@ -518,6 +481,8 @@ mod tests {
             std::fs::read(&second).unwrap()
         );
         assert_eq!(file_names(second.parent().unwrap()), [FILENAME]);
+        let mode = std::fs::metadata(&second).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o644);
     }
 
     #[test]
@@ -778,36 +743,5 @@ mod tests {
         let error = writer.write(&output).unwrap_err();
         assert!(matches!(error, Error::Write { .. }), "{error}");
         assert!(error.to_string().contains("absent-dir"), "{error}");
-    }
-
-    #[test]
-    fn converts_source_date_epoch() {
-        let parts = |time: DateTime| {
-            (
-                time.year(),
-                time.month(),
-                time.day(),
-                time.hour(),
-                time.minute(),
-                time.second(),
-            )
-        };
-        assert_eq!(parts(zip_timestamp(0)), (1980, 1, 1, 0, 0, 0));
-        assert_eq!(parts(zip_timestamp(ZIP_EPOCH)), (1980, 1, 1, 0, 0, 0));
-        assert_eq!(parts(zip_timestamp(EPOCH)), (2023, 11, 14, 22, 13, 20));
-        // 2000-02-29T23:59:59Z: a leap day; zip keeps even seconds.
-        assert_eq!(parts(zip_timestamp(951_868_799)), (2000, 2, 29, 23, 59, 58));
-        assert_eq!(
-            parts(zip_timestamp(u64::MAX / 4)),
-            (2107, 12, 31, 23, 59, 58)
-        );
-        assert_eq!(parse_source_date_epoch(" 1700000000\n").unwrap(), EPOCH);
-        for bad in ["", "-1", "1.5", "yesterday"] {
-            let error = parse_source_date_epoch(bad).unwrap_err();
-            assert!(
-                matches!(error, Error::InvalidSourceDateEpoch { .. }),
-                "{bad}"
-            );
-        }
     }
 }
