@@ -1,8 +1,11 @@
 //! What an ELF file says about how it is loaded: class, machine, kind, interpreter, SONAME,
 //! `DT_NEEDED`, search paths, dynamic symbols and symbol versions.
 
+use std::io::{Read, Seek};
+
 use object::elf;
 use object::read::elf::{FileHeader, ProgramHeader};
+use object::read::{ReadCache, ReadRef};
 use object::Endianness as ObjectEndianness;
 
 use crate::symbols::{read_symbols, text};
@@ -90,16 +93,36 @@ pub struct ElfFile {
 impl ElfFile {
     /// Parse the loading-related contents of an ELF file.
     pub fn parse(bytes: &[u8]) -> Result<ElfFile, Error> {
-        if !is_elf(bytes) {
+        Self::parse_from(bytes)
+    }
+
+    /// Parse the loading-related contents of an ELF file from a stream, reading only the ranges
+    /// the parse needs: the headers, the dynamic section, the dynamic symbols and their strings,
+    /// and the version sections. A large file is never held whole.
+    pub fn parse_reader<R: Read + Seek>(reader: R) -> Result<ElfFile, Error> {
+        let reader = IoErrorKeeper::new(reader);
+        let cache = ReadCache::new(reader);
+        let parsed = Self::parse_from(&cache);
+        // The cache turns I/O errors into "malformed file" errors; report them as they are.
+        match cache.into_inner().error {
+            Some(source) => Err(Error::Read { source }),
+            None => parsed,
+        }
+    }
+
+    /// Parse the loading-related contents of an ELF file from any `object` data source: a byte
+    /// slice, or a [`ReadCache`] that reads ranges from a file on demand.
+    pub fn parse_from<'data, R: ReadRef<'data>>(data: R) -> Result<ElfFile, Error> {
+        if !data.read_bytes_at(0, 4).is_ok_and(is_elf) {
             return Err(Error::NotElf);
         }
         // The class byte follows the four magic bytes.
-        match bytes.get(4).map(|&class| elf::FileClass(class)) {
-            Some(elf::ELFCLASS32) => {
-                parse_class::<elf::FileHeader32<ObjectEndianness>>(bytes, ElfClass::Elf32)
+        match data.read_bytes_at(4, 1).map(|class| elf::FileClass(class[0])) {
+            Ok(elf::ELFCLASS32) => {
+                parse_class::<elf::FileHeader32<ObjectEndianness>, R>(data, ElfClass::Elf32)
             }
-            Some(elf::ELFCLASS64) => {
-                parse_class::<elf::FileHeader64<ObjectEndianness>>(bytes, ElfClass::Elf64)
+            Ok(elf::ELFCLASS64) => {
+                parse_class::<elf::FileHeader64<ObjectEndianness>, R>(data, ElfClass::Elf64)
             }
             _ => Err(Error::Unsupported {
                 reason: "unknown ELF class".to_string(),
@@ -170,8 +193,8 @@ impl ElfFile {
     }
 }
 
-fn parse_class<Elf: FileHeader<Endian = ObjectEndianness>>(
-    bytes: &[u8],
+fn parse_class<'data, Elf: FileHeader<Endian = ObjectEndianness>, R: ReadRef<'data>>(
+    bytes: R,
     class: ElfClass,
 ) -> Result<ElfFile, Error> {
     let header = Elf::parse(bytes)?;

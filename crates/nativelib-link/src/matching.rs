@@ -1,7 +1,7 @@
 //! Pairing each vendored library of a dependent wheel with the provider's library that replaces
 //! it: by name with auditwheel's `-<8 hex>` hash removed, or as `--replace OLD=NEW` says.
 
-use nativelib_audit::runtime::unhashed_name;
+use nativelib_audit::runtime::{library_stem, unhashed_name};
 use nativelib_audit::{BinaryRole, InstalledBinary, InstalledWheel};
 use serde::Serialize;
 
@@ -81,16 +81,15 @@ pub fn match_libraries(
         .enumerate()
         .filter(|(_, binary)| binary.role == BinaryRole::Library)
         .collect();
-    let replacement = |vendored: (usize, &InstalledBinary), provided: (usize, &InstalledBinary)| {
-        Replacement {
+    let replacement =
+        |vendored: (usize, &InstalledBinary), provided: (usize, &InstalledBinary)| Replacement {
             vendored_entry: vendored.1.entry.clone(),
             vendored_name: vendored.1.load_name().to_string(),
             provided_entry: provided.1.entry.clone(),
             provided_name: provided.1.load_name().to_string(),
             vendored: vendored.0,
             provided: provided.0,
-        }
-    };
+        };
     let mut replacements = Vec::new();
     if explicit.is_empty() {
         for &candidate in &vendored {
@@ -101,8 +100,11 @@ pub fn match_libraries(
                 .as_deref()
                 .map(unhashed_name)
                 .unwrap_or_else(|| unhashed_name(candidate.1.file_name()));
-            let found = provider.provided().find(|(_, library)| {
-                library.load_name() == wanted || library.file_name() == wanted
+            let found = provider.provided().find(|(index, _)| {
+                provider
+                    .names_of(*index)
+                    .iter()
+                    .any(|name| same_library(&wanted, name))
             });
             if let Some(provided) = found {
                 replacements.push(replacement(candidate, provided));
@@ -154,6 +156,16 @@ pub fn match_libraries(
     Ok(replacements)
 }
 
+/// Whether two library names (hashes already removed) name the same library: equal, or the same
+/// stem and SONAME major version (`libgomp.so.1.0.0` and `libgomp.so.1`).
+fn same_library(left: &str, right: &str) -> bool {
+    let major = |name: &str| {
+        name.split_once(".so.")
+            .map(|(_, version)| version.split('.').next().unwrap_or("").to_string())
+    };
+    left == right || (library_stem(left) == library_stem(right) && major(left) == major(right))
+}
+
 fn list<'a>(names: impl Iterator<Item = &'a str>) -> String {
     let names: Vec<&str> = names.collect();
     if names.is_empty() {
@@ -166,6 +178,21 @@ fn list<'a>(names: impl Iterator<Item = &'a str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn libraries_match_by_stem_and_major_version() {
+        assert!(same_library("libgomp.so.1.0.0", "libgomp.so.1"));
+        assert!(same_library(
+            "libscipy_openblas64_.so",
+            "libscipy_openblas64_.so"
+        ));
+        assert!(!same_library("libgomp.so.1", "libgomp.so.2"));
+        assert!(!same_library("libgomp.so.1", "libgomp-nativelib.so.1"));
+        assert!(!same_library(
+            "libscipy_openblas.so",
+            "libscipy_openblas64_.so"
+        ));
+    }
 
     #[test]
     fn replace_arguments_parse() {

@@ -8,7 +8,9 @@ use std::path::PathBuf;
 
 use nativelib_audit::install::{expand_origin, parent, relative_path};
 use nativelib_audit::policy::glibc_minor_of_tag;
-use nativelib_audit::{audit, resolve, DependencyStatus, InstalledWheel, RecordCheck};
+use nativelib_audit::{
+    audit, resolve, BinaryId, DependencyStatus, InstalledWheel, RecordCheck, Resolution,
+};
 use nativelib_binary::{ElfEdit, SearchPathKind};
 use nativelib_wheel::WheelReader;
 use serde::Serialize;
@@ -98,33 +100,139 @@ pub fn plan_link(
     for replacement in &replacements {
         check_symbols(&dependent, &alone, provider, replacement)?;
     }
-    let replaced: BTreeSet<usize> = replacements.iter().map(|r| r.vendored).collect();
+    let mut rewrites = plan_rewrites(&dependent, &alone, provider, &replacements);
+    let mut gone: BTreeSet<usize> = replacements.iter().map(|r| r.vendored).collect();
+    let mut removed: Vec<RemovedLibrary> = replacements
+        .iter()
+        .map(|replacement| RemovedLibrary {
+            entry: replacement.vendored_entry.clone(),
+            size: dependent.binaries[replacement.vendored].size,
+            reason: format!(
+                "replaced by {} from {}",
+                replacement.provided_entry, provider.distribution
+            ),
+        })
+        .collect();
+    for orphan in orphans_after(&dependent, &rewrites, &gone, provider) {
+        gone.insert(orphan);
+        removed.push(RemovedLibrary {
+            entry: dependent.binaries[orphan].entry.clone(),
+            size: dependent.binaries[orphan].size,
+            reason: "orphaned: nothing loads it after linking".to_string(),
+        });
+    }
+    prune_search_paths(&dependent, &mut rewrites, &gone, provider);
 
-    // The provider's libraries, by the vendored index they replace.
-    let provided_directory = |replacement: &Replacement| {
-        parent(&provider.wheel.binaries[replacement.provided].install_path).to_string()
+    // The final state, audited like `show` would: everything that resolved still resolves.
+    let environment = [
+        simulate(&dependent, &rewrites, &gone),
+        provider.wheel.clone(),
+    ];
+    let report = audit(&environment);
+    let linked = &report.wheels[0];
+    let was_unresolved = |entry: &str, library: &str| {
+        dependent
+            .binaries
+            .iter()
+            .position(|binary| binary.entry == entry)
+            .is_some_and(|index| {
+                alone
+                    .dependencies_of(BinaryId {
+                        wheel: 0,
+                        binary: index,
+                    })
+                    .iter()
+                    .any(|old| old.name == library && old.status == DependencyStatus::Unresolved)
+            })
     };
+    if let Some(unresolved) = linked
+        .unresolved
+        .iter()
+        .find(|unresolved| !was_unresolved(&unresolved.binary, &unresolved.library))
+    {
+        return Err(Error::UnresolvedAfterLink {
+            path: dependent.path.clone(),
+            entry: unresolved.binary.clone(),
+            library: unresolved.library.clone(),
+        });
+    }
+    let platform_tags_before = reader.filename().platform_tags.clone();
+    let platform_tags_after = linked
+        .platform
+        .as_ref()
+        .map(|platform| new_platform_tags(&platform_tags_before, &platform.verdict.tags))
+        .unwrap_or_else(|| platform_tags_before.clone());
+
+    let kept = dependent
+        .binaries
+        .iter()
+        .enumerate()
+        .filter(|(index, binary)| binary.is_in_libs_directory() && !gone.contains(index))
+        .map(|(_, binary)| binary.entry.clone())
+        .collect();
+    let preloader = plan_preloader(reader, provider, &replacements, &rewrites)?;
+    let output_filename = reader
+        .filename()
+        .with_platform_tags(platform_tags_after.clone())
+        .to_string();
+    Ok(LinkPlan {
+        input: reader.path().to_path_buf(),
+        output_filename,
+        provider: ProviderSummary {
+            wheel: provider.filename.to_string(),
+            distribution: provider.distribution.clone(),
+            version: provider.version.clone(),
+            platform_tag: provider
+                .platform
+                .as_ref()
+                .map(|verdict| verdict.tag.clone()),
+        },
+        replacements,
+        rewrites,
+        removed,
+        kept,
+        requires_dist: provider.requirement(),
+        platform_tags_before,
+        platform_tags_after,
+        preloader,
+    })
+}
+
+/// For each binary that loads a replaced library: the DT_NEEDED renames, and its search path
+/// with an `$ORIGIN`-relative entry reaching the provider's library directory appended.
+fn plan_rewrites(
+    dependent: &InstalledWheel,
+    alone: &Resolution,
+    provider: &Provider,
+    replacements: &[Replacement],
+) -> Vec<BinaryRewrite> {
     let mut rewrites = Vec::new();
     for (index, binary) in dependent.binaries.iter().enumerate() {
-        if replaced.contains(&index) {
+        if replacements
+            .iter()
+            .any(|replacement| replacement.vendored == index)
+        {
             continue;
         }
-        let dependencies = alone.dependencies_of(nativelib_audit::BinaryId {
-            wheel: 0,
-            binary: index,
-        });
         let mut replace_needed = Vec::new();
         let mut new_entries = Vec::new();
-        for dependency in dependencies {
-            let Some(replacement) = replacements
-                .iter()
-                .find(|replacement| dependency.target.is_some_and(|t| t.binary == replacement.vendored))
-            else {
+        for dependency in alone.dependencies_of(BinaryId {
+            wheel: 0,
+            binary: index,
+        }) {
+            let Some(replacement) = replacements.iter().find(|replacement| {
+                dependency
+                    .target
+                    .is_some_and(|target| target.binary == replacement.vendored)
+            }) else {
                 continue;
             };
             replace_needed.push((dependency.name.clone(), replacement.provided_name.clone()));
-            let relative = relative_path(parent(&binary.install_path), &provided_directory(replacement));
-            let entry = format!("$ORIGIN/{relative}");
+            let provided = &provider.wheel.binaries[replacement.provided].install_path;
+            let entry = format!(
+                "$ORIGIN/{}",
+                relative_path(parent(&binary.install_path), parent(provided))
+            );
             if !new_entries.contains(&entry) {
                 new_entries.push(entry);
             }
@@ -159,41 +267,39 @@ pub fn plan_link(
             binary: index,
         });
     }
+    rewrites
+}
 
-    // Simulate the rewrite, then drop what nothing loads any more.
-    let mut removed: Vec<RemovedLibrary> = replacements
+/// The libraries in `.libs` directories that nothing loads once the rewrite is done (the
+/// vendored copy's own dependencies, unless something else still needs them).
+fn orphans_after(
+    dependent: &InstalledWheel,
+    rewrites: &[BinaryRewrite],
+    gone: &BTreeSet<usize>,
+    provider: &Provider,
+) -> Vec<usize> {
+    let environment = [simulate(dependent, rewrites, gone), provider.wheel.clone()];
+    let resolution = resolve(&environment);
+    environment[0]
+        .binaries
         .iter()
-        .map(|replacement| RemovedLibrary {
-            entry: replacement.vendored_entry.clone(),
-            size: dependent.binaries[replacement.vendored].size,
-            reason: format!(
-                "replaced by {} from {}",
-                replacement.provided_entry, provider.distribution
-            ),
-        })
-        .collect();
-    let mut gone = replaced.clone();
-    let simulated = simulate(&dependent, &rewrites, &gone);
-    let environment = [simulated, provider.wheel.clone()];
-    let resolution = resolve(&environment);
-    for (index, binary) in environment[0].binaries.iter().enumerate() {
-        if binary.is_in_libs_directory() && !resolution.reachable[0][index] {
-            let original = original_index(&dependent, &binary.entry);
-            gone.insert(original);
-            removed.push(RemovedLibrary {
-                entry: binary.entry.clone(),
-                size: binary.size,
-                reason: "orphaned: nothing loads it after linking".to_string(),
-            });
-        }
-    }
+        .enumerate()
+        .filter(|(index, binary)| binary.is_in_libs_directory() && !resolution.reachable[0][*index])
+        .map(|(_, binary)| original_index(dependent, &binary.entry))
+        .collect()
+}
 
-    // Drop `$ORIGIN` entries that no longer lead to anything the binary loads, directly or
-    // through the libraries it loads (which inherit a DT_RPATH).
-    let simulated = simulate(&dependent, &rewrites, &gone);
-    let environment = [simulated, provider.wheel.clone()];
+/// Drops `$ORIGIN` entries that no longer lead to anything the binary loads, directly or
+/// through the libraries it loads (which inherit a DT_RPATH).
+fn prune_search_paths(
+    dependent: &InstalledWheel,
+    rewrites: &mut [BinaryRewrite],
+    gone: &BTreeSet<usize>,
+    provider: &Provider,
+) {
+    let environment = [simulate(dependent, rewrites, gone), provider.wheel.clone()];
     let resolution = resolve(&environment);
-    for rewrite in &mut rewrites {
+    for rewrite in rewrites {
         let position = environment[0]
             .binaries
             .iter()
@@ -210,77 +316,15 @@ pub fn plan_link(
             .collect();
         rewrite.search_path_after = entries.join(":");
     }
-
-    // Check the final state: everything that resolved before still resolves.
-    let final_wheel = simulate(&dependent, &rewrites, &gone);
-    let environment = [final_wheel, provider.wheel.clone()];
-    let resolution = resolve(&environment);
-    for (index, binary) in environment[0].binaries.iter().enumerate() {
-        let original = original_index(&dependent, &binary.entry);
-        let before = alone.dependencies_of(nativelib_audit::BinaryId {
-            wheel: 0,
-            binary: original,
-        });
-        for dependency in resolution.dependencies_of(nativelib_audit::BinaryId {
-            wheel: 0,
-            binary: index,
-        }) {
-            let was_unresolved = before.iter().any(|old| {
-                old.name == dependency.name && old.status == DependencyStatus::Unresolved
-            });
-            if dependency.status == DependencyStatus::Unresolved && !was_unresolved {
-                return Err(Error::UnresolvedAfterLink {
-                    path: dependent.path.clone(),
-                    entry: binary.entry.clone(),
-                    library: dependency.name.clone(),
-                });
-            }
-        }
-    }
-    let report = audit(&environment);
-    let platform_tags_before = reader.filename().platform_tags.clone();
-    let platform_tags_after = report.wheels[0]
-        .platform
-        .as_ref()
-        .map(|platform| new_platform_tags(&platform_tags_before, &platform.verdict.tags))
-        .unwrap_or_else(|| platform_tags_before.clone());
-
-    let kept = dependent
-        .binaries
-        .iter()
-        .enumerate()
-        .filter(|(index, binary)| binary.is_in_libs_directory() && !gone.contains(index))
-        .map(|(_, binary)| binary.entry.clone())
-        .collect();
-    let preloader = plan_preloader(reader, provider, &replacements, &rewrites)?;
-    let output_filename = reader
-        .filename()
-        .with_platform_tags(platform_tags_after.clone())
-        .to_string();
-    Ok(LinkPlan {
-        input: reader.path().to_path_buf(),
-        output_filename,
-        provider: ProviderSummary {
-            wheel: provider.filename.to_string(),
-            distribution: provider.distribution.clone(),
-            version: provider.version.clone(),
-            platform_tag: provider.platform.as_ref().map(|verdict| verdict.tag.clone()),
-        },
-        replacements,
-        rewrites,
-        removed,
-        kept,
-        requires_dist: provider.requirement(),
-        platform_tags_before,
-        platform_tags_after,
-        preloader,
-    })
 }
 
 /// The declared tags, unless the linked result needs a newer glibc than they promise.
 fn new_platform_tags(declared: &[String], satisfied: &[String]) -> Vec<String> {
     let required = satisfied.first().and_then(|tag| glibc_minor_of_tag(tag));
-    let declared_floor = declared.iter().filter_map(|tag| glibc_minor_of_tag(tag)).min();
+    let declared_floor = declared
+        .iter()
+        .filter_map(|tag| glibc_minor_of_tag(tag))
+        .min();
     match (required, declared_floor) {
         (Some(required), Some(floor)) if required > floor => satisfied.to_vec(),
         _ => declared.to_vec(),
@@ -290,12 +334,12 @@ fn new_platform_tags(declared: &[String], satisfied: &[String]) -> Vec<String> {
 /// The directories of every library a binary loads, directly or transitively, in any wheel.
 fn load_closure_directories(
     environment: &[InstalledWheel],
-    resolution: &nativelib_audit::Resolution,
+    resolution: &Resolution,
     binary: usize,
 ) -> BTreeSet<String> {
     let mut directories = BTreeSet::new();
     let mut seen = BTreeSet::new();
-    let mut stack = vec![nativelib_audit::BinaryId { wheel: 0, binary }];
+    let mut stack = vec![BinaryId { wheel: 0, binary }];
     while let Some(id) = stack.pop() {
         for dependency in resolution.dependencies_of(id) {
             if let Some(target) = dependency.target {
@@ -331,7 +375,11 @@ fn simulate(
             for needed in elf.needed.iter_mut().filter(|needed| *needed == old) {
                 *needed = new.clone();
             }
-            for requirement in elf.version_requirements.iter_mut().filter(|r| r.file == *old) {
+            for requirement in elf
+                .version_requirements
+                .iter_mut()
+                .filter(|r| r.file == *old)
+            {
                 requirement.file = new.clone();
             }
         }
@@ -366,7 +414,10 @@ mod tests {
             strings(&["manylinux_2_27_x86_64"])
         );
         assert_eq!(
-            new_platform_tags(&declared, &strings(&["manylinux_2_5_x86_64", "manylinux1_x86_64"])),
+            new_platform_tags(
+                &declared,
+                &strings(&["manylinux_2_5_x86_64", "manylinux1_x86_64"])
+            ),
             declared
         );
     }

@@ -27,6 +27,22 @@ pub struct Provider {
     pub platform: Option<PlatformVerdict>,
     /// Whether its loader package has a `preload()` (wheels written by `nativelib build`).
     pub has_preload: bool,
+    /// Per provided library (same order as `libraries`), the names it stands in for, from the
+    /// wheel's `nativelib.json` (written by `nativelib build`); empty for other wheels.
+    pub replaces: Vec<Vec<String>>,
+}
+
+/// The part of a library wheel's `<dist-info>/nativelib.json` that `link` reads.
+#[derive(Debug, serde::Deserialize)]
+struct Manifest {
+    libraries: Vec<ManifestLibrary>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ManifestLibrary {
+    entry: String,
+    #[serde(default)]
+    replaces: Vec<String>,
 }
 
 impl Provider {
@@ -63,6 +79,21 @@ impl Provider {
             .pop()
             .and_then(|report| report.platform)
             .map(|platform| platform.verdict);
+        let manifest: Option<Manifest> = reader
+            .read(&format!("{}/nativelib.json", reader.dist_info_dir()))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+        let replaces = libraries
+            .iter()
+            .map(|&index| {
+                manifest
+                    .iter()
+                    .flat_map(|manifest| &manifest.libraries)
+                    .filter(|library| library.entry == wheel.binaries[index].entry)
+                    .flat_map(|library| library.replaces.clone())
+                    .collect()
+            })
+            .collect();
         let metadata = reader.metadata();
         let filename = reader.filename().clone();
         Ok(Provider {
@@ -73,6 +104,7 @@ impl Provider {
             libraries,
             platform,
             has_preload,
+            replaces,
         })
     }
 
@@ -81,6 +113,21 @@ impl Provider {
         self.libraries
             .iter()
             .map(move |&index| (index, &self.wheel.binaries[index]))
+    }
+
+    /// The names a provided library answers to: its SONAME and file name, and the names its
+    /// manifest says it replaces.
+    pub fn names_of(&self, index: usize) -> Vec<&str> {
+        let library = &self.wheel.binaries[index];
+        let position = self
+            .libraries
+            .iter()
+            .position(|&provided| provided == index);
+        let mut names = vec![library.load_name(), library.file_name()];
+        if let Some(position) = position {
+            names.extend(self.replaces[position].iter().map(String::as_str));
+        }
+        names
     }
 
     /// The import name of the package holding the libraries (`scipy_openblas64`), if they live

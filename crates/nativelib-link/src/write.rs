@@ -16,7 +16,11 @@ use crate::Error;
 const SIGNATURES: &[&str] = &["RECORD.jws", "RECORD.p7s"];
 
 /// Writes the linked wheel into `directory`; returns its path.
-pub fn write_link(reader: &WheelReader, plan: &LinkPlan, directory: &Path) -> Result<PathBuf, Error> {
+pub fn write_link(
+    reader: &WheelReader,
+    plan: &LinkPlan,
+    directory: &Path,
+) -> Result<PathBuf, Error> {
     let output = directory.join(&plan.output_filename);
     let same_file = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
@@ -63,21 +67,29 @@ pub fn write_link(reader: &WheelReader, plan: &LinkPlan, directory: &Path) -> Re
         .map(str::to_string)
         .collect();
     metadata.0.remove_all("Requires-Dist");
-    for requirement in kept.iter().map(String::as_str).chain([plan.requires_dist.as_str()]) {
+    for requirement in kept
+        .iter()
+        .map(String::as_str)
+        .chain([plan.requires_dist.as_str()])
+    {
         metadata.add_requires_dist(requirement);
     }
     let mut wheel_file = reader.wheel_file().clone();
-    let new_filename: WheelFilename = plan
-        .output_filename
-        .parse()
-        .map_err(|source| Error::Wheel {
-            path: output.clone(),
-            source,
-        })?;
+    let new_filename: WheelFilename =
+        plan.output_filename
+            .parse()
+            .map_err(|source| Error::Wheel {
+                path: output.clone(),
+                source,
+            })?;
     wheel_file.set_tags(&new_filename.expanded_tags());
 
     let mut writer = WheelWriter::new(dist_info);
-    let removed: Vec<&str> = plan.removed.iter().map(|removed| removed.entry.as_str()).collect();
+    let removed: Vec<&str> = plan
+        .removed
+        .iter()
+        .map(|removed| removed.entry.as_str())
+        .collect();
     let patched_init = plan.preloader.patched_init.as_ref();
     for entry in reader.entries() {
         let name = entry.name.as_str();

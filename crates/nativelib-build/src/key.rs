@@ -1,0 +1,124 @@
+//! Digests: of files (sources are pinned by sha256), of directory trees (a local source
+//! directory has no pinned digest), and the build cache key.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use nativelib_recipe::{Jobs, ResolvedRecipe};
+use sha2::{Digest, Sha256};
+
+/// Lowercase hexadecimal of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// The sha256 of `bytes`, in hexadecimal.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// The sha256 of the file at `path`, in hexadecimal, read in chunks.
+pub(crate) fn file_sha256(path: &Path) -> std::io::Result<String> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        let read = file.read(&mut buffer)?;
+        if read == 0 {
+            break;
+        }
+        hasher.update(&buffer[..read]);
+    }
+    Ok(hex(&hasher.finalize()))
+}
+
+/// A digest of a directory tree: every file's relative path, kind, executable bit and contents
+/// (symbolic links by their target), in sorted order. `.git` directories are left out.
+pub(crate) fn tree_digest(root: &Path) -> std::io::Result<String> {
+    let mut hasher = Sha256::new();
+    let mut entries: Vec<PathBuf> = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|entry| entry.file_name() != ".git")
+        .map(|entry| entry.map(|entry| entry.into_path()).map_err(std::io::Error::from))
+        .collect::<Result<_, _>>()?;
+    entries.sort();
+    for path in entries {
+        let relative = path.strip_prefix(root).unwrap_or(&path);
+        let metadata = std::fs::symlink_metadata(&path)?;
+        hasher.update(relative.to_string_lossy().as_bytes());
+        hasher.update([0]);
+        if metadata.file_type().is_symlink() {
+            hasher.update(b"link\0");
+            hasher.update(std::fs::read_link(&path)?.to_string_lossy().as_bytes());
+        } else if metadata.is_file() {
+            use std::os::unix::fs::PermissionsExt;
+            let executable = metadata.permissions().mode() & 0o111 != 0;
+            hasher.update(if executable { b"exec\0" } else { b"file\0" });
+            hasher.update(file_sha256(&path)?.as_bytes());
+        } else {
+            hasher.update(b"dir\0");
+        }
+        hasher.update([0]);
+    }
+    Ok(hex(&hasher.finalize()))
+}
+
+/// The build cache key of `recipe`: its settings (without the job count, which does not change
+/// what is built, and without the recipe's own path), its variant, the source's digest, the
+/// compiler's identity and this crate's version.
+pub(crate) fn build_key(recipe: &ResolvedRecipe, source_digest: &str, compiler_identity: &str) -> String {
+    let mut settings = recipe.clone();
+    settings.recipe_path = PathBuf::new();
+    if let Some(build) = &mut settings.build {
+        build.jobs = Jobs::Auto;
+    }
+    let mut hasher = Sha256::new();
+    for part in [
+        concat!("nativelib-build ", env!("CARGO_PKG_VERSION")),
+        &format!("{settings:?}"),
+        settings.variant.as_deref().unwrap_or(""),
+        source_digest,
+        compiler_identity,
+    ] {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hex(&hasher.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_of_known_input() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        let directory = tempfile::tempdir().unwrap();
+        let path = directory.path().join("f");
+        std::fs::write(&path, b"abc").unwrap();
+        assert_eq!(file_sha256(&path).unwrap(), sha256_hex(b"abc"));
+    }
+
+    #[test]
+    fn tree_digest_changes_with_content_and_names_only() {
+        let directory = tempfile::tempdir().unwrap();
+        let root = directory.path();
+        std::fs::create_dir(root.join("sub")).unwrap();
+        std::fs::write(root.join("sub/a.c"), b"int a;").unwrap();
+        let first = tree_digest(root).unwrap();
+        assert_eq!(first, tree_digest(root).unwrap());
+        std::fs::write(root.join("sub/a.c"), b"int b;").unwrap();
+        let changed = tree_digest(root).unwrap();
+        assert_ne!(first, changed);
+        std::fs::rename(root.join("sub/a.c"), root.join("sub/b.c")).unwrap();
+        assert_ne!(changed, tree_digest(root).unwrap());
+        std::fs::create_dir(root.join(".git")).unwrap();
+        std::fs::write(root.join(".git/HEAD"), b"x").unwrap();
+        std::fs::rename(root.join("sub/b.c"), root.join("sub/a.c")).unwrap();
+        assert_eq!(changed, tree_digest(root).unwrap(), ".git is left out");
+    }
+}
