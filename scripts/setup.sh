@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-for tool in gcc:gcc gfortran:gfortran patchelf:patchelf readelf:binutils make:make unzip:unzip; do
+for tool in gcc:gcc gfortran:gfortran musl-gcc:musl-tools patchelf:patchelf readelf:binutils make:make unzip:unzip pkg-config:pkgconf; do
     command -v "${tool%%:*}" >/dev/null 2>&1 || need_apt+=("${tool#*:}")
 done
 python3 -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)

@@ -8,4 +8,8 @@ bash scripts/setup.sh
 export NATIVELIB_FIXTURES="$(python3 scripts/fetch-fixtures.py --print-dir)"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
-cargo test --workspace
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+cargo test --workspace 2>&1 | tee "$log"
+# One closing line for the whole run (cargo's last line is the doc-test runner's alone).
+awk '/^test result:/ { passed += $4; failed += $6 } END { printf "tests: %d passed, %d failed\n", passed, failed }' "$log"

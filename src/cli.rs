@@ -8,7 +8,9 @@ use clap::{Args, Parser, Subcommand};
 /// scientific Python wheels to load them instead of their vendored copies.
 #[derive(Debug, Parser)]
 #[command(name = "nativelib", version, propagate_version = true)]
-#[command(after_help = "Exit status: 0 success, 1 refused (e.g. an ABI mismatch), 2 bad input or usage.")]
+#[command(
+    after_help = "Exit status: 0 success, 1 refused (e.g. an ABI mismatch), 2 bad input or usage."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -16,9 +18,13 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Explain wheels and libraries: what each binary needs and how it resolves, what is
-    /// vendored or orphaned, the platform tag the binaries satisfy, and (given several inputs)
-    /// duplicate runtimes and symbol clashes in one environment.
+    /// Explain wheels, libraries and environments: dependencies, vendored copies, platform tags.
+    ///
+    /// For each input: what each binary needs and how glibc would resolve it (RPATH vs RUNPATH,
+    /// inherited along the loader chain), what is vendored and who needs it, orphans, and the
+    /// platform tag the binaries satisfy and what constrains it. Several inputs are one
+    /// environment: dependencies resolve across them, and duplicate runtimes and exported-symbol
+    /// clashes between libraries loaded into one process are reported.
     #[command(after_help = "\
 Examples:
   nativelib show numpy-2.1.3-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl
@@ -28,15 +34,18 @@ Examples:
 Every RECORD hash is verified while reading; a corrupt wheel is an error (exit status 2).")]
     Show(ShowArgs),
 
-    /// Rewrite wheels that vendor a native library so they load the copy in a library wheel
-    /// instead: DT_NEEDED and RPATH/RUNPATH rewritten (the kind kept), the vendored copies and
-    /// whatever only they needed removed, `Requires-Dist` on the provider added, a preloader
-    /// added, RECORD and tags made right. The input wheels are never modified.
+    /// Rewrite wheels to load a shared library wheel instead of their vendored copies.
+    ///
+    /// DT_NEEDED and RPATH/RUNPATH are rewritten (the kind kept), the vendored copies and whatever
+    /// only they needed are removed, `Requires-Dist` on the provider is added with a preloader
+    /// that loads it RTLD_LOCAL, and RECORD and tags are made right. The input wheels are never
+    /// modified.
     #[command(after_help = "\
 Examples:
   nativelib link numpy-2.1.3-*.whl --against scipy_openblas64-0.3.34.481.3-*.whl -w dist/
   nativelib link scipy-1.14.1-*.whl --against openblas32 --find-links wheelhouse/
-  nativelib link scikit_learn-*.whl --against openmp --replace libgomp-a34b3233.so.1.0.0=libgomp.so.1
+  nativelib link scikit_learn-*.whl --against openmp
+  nativelib link my-*.whl --against vecmath --replace libvecmath-1a2b3c4d.so.1=libvecmath.so.1
   nativelib link numpy-*.whl --against openblas64 --dry-run
 
 Vendored libraries are matched to the provider's by name with auditwheel's -<8 hex> hash
@@ -44,6 +53,57 @@ removed (libscipy_openblas64_-ff651d7f.so is libscipy_openblas64_.so), or as --r
 Every symbol the wheel imports from a vendored library must be exported by the provider's,
 with the same symbol version, or nothing is written (exit status 1).")]
     Link(LinkArgs),
+
+    /// Build (or collect) a native library from a recipe and write it as a library wheel
+    /// (py3-none-<platform>): the source fetched and its sha256 checked, the build run in a
+    /// temporary tree with its log kept, the library given the recipe's SONAME and $ORIGIN
+    /// search paths, its exported symbols and platform tag audited, and the wheel written with
+    /// a loader package, headers, pkg-config and CMake files, licenses and nativelib.json.
+    /// Recipes it depends on are built first.
+    #[command(after_help = "\
+Examples:
+  nativelib build recipes/openblas.toml --variant ilp64 -w wheelhouse/
+  nativelib build examples/vecmath/recipe.toml
+  nativelib build recipes/openmp.toml --json
+
+Recipes are documented in docs/recipes.md. Builds are cached under ~/.cache/nativelib/builds
+(or $NATIVELIB_CACHE_DIR), keyed by the recipe, variant, source sha256 and compiler version: an
+unchanged rebuild rewrites the same wheel from the cache. Build logs are kept in
+~/.cache/nativelib/logs. Wheels are byte-for-byte reproducible (timestamps from
+SOURCE_DATE_EPOCH, else 1980-01-01). On any error nothing is written (exit status 2).")]
+    Build(BuildArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The recipe file, e.g. recipes/openblas.toml.
+    #[arg(value_name = "RECIPE")]
+    pub recipe: PathBuf,
+
+    /// The variant to build (default: the recipe's first).
+    #[arg(long, value_name = "NAME")]
+    pub variant: Option<String>,
+
+    /// Where to write the wheels (created if missing).
+    #[arg(
+        short = 'w',
+        long = "wheel-dir",
+        value_name = "DIR",
+        default_value = "wheelhouse"
+    )]
+    pub wheel_dir: PathBuf,
+
+    /// How many build jobs to run in parallel (default: the recipe's `jobs`).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<std::num::NonZeroUsize>,
+
+    /// Build again even if the build cache has this build (the cache is refreshed).
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// Print JSON (the wheels written, their libraries, audit and timings) instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -62,7 +122,12 @@ pub struct LinkArgs {
     pub find_links: PathBuf,
 
     /// Where to write the rewritten wheels (created if missing).
-    #[arg(short = 'w', long = "wheel-dir", value_name = "OUTDIR", default_value = "wheelhouse")]
+    #[arg(
+        short = 'w',
+        long = "wheel-dir",
+        value_name = "OUTDIR",
+        default_value = "wheelhouse"
+    )]
     pub wheel_dir: PathBuf,
 
     /// Pair a vendored library with a provided one explicitly (repeatable). VENDORED is an

@@ -122,7 +122,11 @@ fn render_wheel(out: &mut String, wheel: &WheelReport, verbose: bool) {
             wheel.unresolved.len()
         );
         for external in &wheel.unresolved {
-            let _ = writeln!(out, "    {} needed by {}", external.library, external.binary);
+            let _ = writeln!(
+                out,
+                "    {} needed by {}",
+                external.library, external.binary
+            );
         }
         let _ = writeln!(
             out,
@@ -208,14 +212,13 @@ fn render_libraries(out: &mut String, libraries: &[VendoredLibrary]) {
 }
 
 fn render_dependencies(out: &mut String, wheel: &WheelReport, verbose: bool) {
-    let (interesting, system_only): (Vec<_>, Vec<_>) =
-        wheel.binaries.iter().partition(|binary| {
-            verbose
-                || binary
-                    .dependencies
-                    .iter()
-                    .any(|dependency| dependency.status != DependencyStatus::System)
-        });
+    let (interesting, system_only): (Vec<_>, Vec<_>) = wheel.binaries.iter().partition(|binary| {
+        verbose
+            || binary
+                .dependencies
+                .iter()
+                .any(|dependency| dependency.status != DependencyStatus::System)
+    });
     if interesting.is_empty() && system_only.is_empty() {
         return;
     }
@@ -247,7 +250,11 @@ fn render_dependencies(out: &mut String, wheel: &WheelReport, verbose: bool) {
                             } else {
                                 String::new()
                             };
-                            format!(" (via {} {}{inherited})", via.kind.to_uppercase(), via.entry)
+                            format!(
+                                " (via {} {}{inherited})",
+                                via.kind.to_uppercase(),
+                                via.entry
+                            )
                         })
                         .unwrap_or_default();
                     format!("{provider}{target}{via}")
@@ -315,7 +322,12 @@ fn render_clashes(out: &mut String, report: &EnvironmentReport) {
 }
 
 fn describe_copy(copy: &LibraryCopy) -> String {
-    format!("{}: {} ({})", copy.distribution, copy.entry, human_size(copy.size))
+    format!(
+        "{}: {} ({})",
+        copy.distribution,
+        copy.entry,
+        human_size(copy.size)
+    )
 }
 
 fn limited(items: &[String]) -> String {

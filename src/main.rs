@@ -15,6 +15,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         cli::Command::Show(arguments) => commands::show::run(&arguments),
         cli::Command::Link(arguments) => commands::link::run(&arguments),
+        cli::Command::Build(arguments) => commands::build::run(&arguments),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use common::{fixture, nativelib, one_line_error, write_wheel};
 
 const METADATA: &[u8] = b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n";
-const WHEEL: &[u8] = b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: false\nTag: py3-none-any\n";
+const WHEEL: &[u8] =
+    b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: false\nTag: py3-none-any\n";
 
 fn demo_wheel(directory: &Path, extra: &[(&str, &[u8])], record: Option<&str>) -> PathBuf {
     let path = directory.join("demo-1.0-py3-none-any.whl");
@@ -17,7 +18,11 @@ fn demo_wheel(directory: &Path, extra: &[(&str, &[u8])], record: Option<&str>) -
         ("demo-1.0.dist-info/METADATA".into(), METADATA.to_vec()),
         ("demo-1.0.dist-info/WHEEL".into(), WHEEL.to_vec()),
     ];
-    files.extend(extra.iter().map(|(name, bytes)| (name.to_string(), bytes.to_vec())));
+    files.extend(
+        extra
+            .iter()
+            .map(|(name, bytes)| (name.to_string(), bytes.to_vec())),
+    );
     write_wheel(&path, "demo-1.0.dist-info", &files, record);
     path
 }
@@ -26,7 +31,10 @@ fn show_error(path: &Path) -> String {
     let output = nativelib(["show".as_ref(), path.as_os_str()]);
     let stderr = one_line_error(&output, 2);
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
-    assert!(stderr.contains(&name), "error does not name the file: {stderr}");
+    assert!(
+        stderr.contains(&name),
+        "error does not name the file: {stderr}"
+    );
     stderr
 }
 
@@ -35,14 +43,20 @@ fn a_valid_handmade_wheel_is_accepted() {
     let directory = tempfile::tempdir().unwrap();
     let path = demo_wheel(directory.path(), &[], None);
     let output = nativelib(["show".as_ref(), path.as_os_str()]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[test]
 fn truncated_wheel() {
     let directory = tempfile::tempdir().unwrap();
     let bytes = std::fs::read(fixture("numpy")).unwrap();
-    let path = directory.path().join("numpy-2.1.3-cp311-cp311-manylinux_2_17_x86_64.whl");
+    let path = directory
+        .path()
+        .join("numpy-2.1.3-cp311-cp311-manylinux_2_17_x86_64.whl");
     std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
     show_error(&path);
 }
@@ -111,5 +125,8 @@ fn empty_files() {
 fn missing_file() {
     let output = nativelib(["show", "/nonexistent/numpy-1.0-py3-none-any.whl"]);
     let stderr = one_line_error(&output, 2);
-    assert!(stderr.contains("/nonexistent/numpy-1.0-py3-none-any.whl"), "{stderr}");
+    assert!(
+        stderr.contains("/nonexistent/numpy-1.0-py3-none-any.whl"),
+        "{stderr}"
+    );
 }

@@ -70,7 +70,10 @@ fn example_link_keeps_what_is_still_needed() {
     // libgfortran.
     assert_eq!(plan["kept"][0], "vecdemo.libs/libvecutil-5e6f7a8b.so.1");
     let rewrite = &plan["rewrites"][0];
-    assert_eq!(rewrite["entry"], "vecdemo/_core.cpython-311-x86_64-linux-gnu.so");
+    assert_eq!(
+        rewrite["entry"],
+        "vecdemo/_core.cpython-311-x86_64-linux-gnu.so"
+    );
     assert_eq!(rewrite["search_path_kind"], "rpath");
     assert_eq!(rewrite["search_path_after"], "$ORIGIN/../vecmath/lib");
     assert_eq!(plan["requires_dist"], "vecmath>=1.0.0,<2");
@@ -81,7 +84,11 @@ fn example_link_keeps_what_is_still_needed() {
     let (_, vecmath, _) = example_wheels();
     let report = show_json(&[&written, vecmath]);
     let linked = &report["wheels"][0];
-    assert_eq!(linked["unresolved"].as_array().unwrap().len(), 0, "{linked:#}");
+    assert_eq!(
+        linked["unresolved"].as_array().unwrap().len(),
+        0,
+        "{linked:#}"
+    );
     assert_eq!(linked["orphans"].as_array().unwrap().len(), 0);
     assert_eq!(linked["platform"]["declared_is_satisfied"], true);
     let requires: Vec<&str> = linked["requires_dist"]
@@ -99,8 +106,14 @@ fn linked_example_installs_and_loads_the_provider_copy() {
     let outcome = link_example(output.path(), true);
     assert_eq!(outcome["plan"]["kept"].as_array().unwrap().len(), 0);
     let written = PathBuf::from(outcome["output"].as_str().unwrap());
-    let names: Vec<String> = wheel_entries(&written).into_iter().map(|(name, _)| name).collect();
-    assert!(names.iter().all(|name| !name.starts_with("vecdemo.libs/")), "{names:?}");
+    let names: Vec<String> = wheel_entries(&written)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    assert!(
+        names.iter().all(|name| !name.starts_with("vecdemo.libs/")),
+        "{names:?}"
+    );
     assert!(names.contains(&"vecdemo/_distributor_init_local.py".to_string()));
 
     let venv = tempfile::tempdir().unwrap();
@@ -118,7 +131,11 @@ fn linked_example_installs_and_loads_the_provider_copy() {
         .arg(vecmath)
         .output()
         .unwrap();
-    assert!(install.status.success(), "{}", String::from_utf8_lossy(&install.stderr));
+    assert!(
+        install.status.success(),
+        "{}",
+        String::from_utf8_lossy(&install.stderr)
+    );
     let script = "import vecdemo\n\
         print(vecdemo._core.dot([1.0, 2.0], [3.0, 4.0]))\n\
         maps = open('/proc/self/maps').read()\n\
@@ -126,8 +143,64 @@ fn linked_example_installs_and_loads_the_provider_copy() {
         print('vendored' if 'vecdemo.libs' in maps else 'clean')\n";
     let run = Command::new(&python).args(["-c", script]).output().unwrap();
     let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-    assert_eq!(stdout.lines().collect::<Vec<_>>(), ["11.0", "provider", "clean"]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(
+        stdout.lines().collect::<Vec<_>>(),
+        ["11.0", "provider", "clean"]
+    );
+
+    // The provider in another site directory, where the relative RPATH cannot reach: the
+    // preloader finds it with importlib and loads it by absolute path.
+    let uninstall = Command::new(&python)
+        .args(["-m", "pip", "uninstall", "--quiet", "--yes", "vecmath"])
+        .status()
+        .unwrap();
+    assert!(uninstall.success());
+    let elsewhere = venv.path().join("elsewhere");
+    let install = Command::new(&python)
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-index",
+            "--no-deps",
+            "--target",
+        ])
+        .arg(&elsewhere)
+        .arg(vecmath)
+        .output()
+        .unwrap();
+    assert!(
+        install.status.success(),
+        "{}",
+        String::from_utf8_lossy(&install.stderr)
+    );
+    let run = Command::new(&python)
+        .args(["-c", script])
+        .env("PYTHONPATH", &elsewhere)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(
+        stdout.lines().collect::<Vec<_>>(),
+        ["11.0", "provider", "clean"]
+    );
+
+    // Without the provider, the import fails and names the distribution to install.
+    let run = Command::new(&python).args(["-c", script]).output().unwrap();
+    assert!(!run.status.success());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("pip install vecmath"), "{stderr}");
 }
 
 #[test]
@@ -143,11 +216,20 @@ fn real_numpy_links_against_scipy_openblas64() {
         output.path().as_os_str(),
         "--json".as_ref(),
     ]);
-    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
     let outcome = &serde_json::from_slice::<Value>(&result.stdout).unwrap()[0];
     let plan = &outcome["plan"];
     assert_eq!(plan["rewrites"].as_array().unwrap().len(), 3);
-    assert_eq!(plan["removed"].as_array().unwrap().len(), 3, "{:#}", plan["removed"]);
+    assert_eq!(
+        plan["removed"].as_array().unwrap().len(),
+        3,
+        "{:#}",
+        plan["removed"]
+    );
     assert_eq!(plan["platform_tags_after"][0], "manylinux_2_27_x86_64");
     assert_eq!(plan["requires_dist"], "scipy-openblas64>=0.3.34.481.3,<0.4");
     let written = PathBuf::from(outcome["output"].as_str().unwrap());
@@ -159,7 +241,10 @@ fn real_numpy_links_against_scipy_openblas64() {
     let size = outcome["size_after"].as_u64().unwrap();
     assert!((8_000_000..9_000_000).contains(&size), "{size}");
     // The input is untouched.
-    assert_eq!(std::fs::metadata(&numpy).unwrap().len(), outcome["size_before"].as_u64().unwrap());
+    assert_eq!(
+        std::fs::metadata(&numpy).unwrap().len(),
+        outcome["size_before"].as_u64().unwrap()
+    );
 
     let report = show_json(&[&written, &provider]);
     let linked = &report["wheels"][0];
@@ -186,7 +271,10 @@ fn dry_run_writes_nothing() {
     ]);
     assert!(result.status.success());
     let text = String::from_utf8_lossy(&result.stdout);
-    assert!(text.contains("would write numpy-2.1.3-cp311-cp311-manylinux_2_27_x86_64.whl"), "{text}");
+    assert!(
+        text.contains("would write numpy-2.1.3-cp311-cp311-manylinux_2_27_x86_64.whl"),
+        "{text}"
+    );
     assert!(!target.exists());
 }
 
@@ -233,7 +321,10 @@ fn nothing_matching_is_refused_with_the_lists() {
         output.path(),
         1,
     );
-    assert!(stderr.contains("vecdemo.libs/libvecmath-1a2b3c4d.so.1"), "{stderr}");
+    assert!(
+        stderr.contains("vecdemo.libs/libvecmath-1a2b3c4d.so.1"),
+        "{stderr}"
+    );
     assert!(stderr.contains("libscipy_openblas64_.so"), "{stderr}");
     assert!(stderr.contains("--replace"), "{stderr}");
 }

@@ -97,7 +97,10 @@ fn scipy_has_two_gfortran_and_two_quadmath_copies() {
         assert_eq!(copies.len(), 2, "{runtime}: {copies:#?}");
         for copy in copies {
             assert!(copy["entry"].as_str().unwrap().starts_with("scipy.libs/"));
-            assert!(!copy["needed_by"].as_array().unwrap().is_empty(), "{copy:#}");
+            assert!(
+                !copy["needed_by"].as_array().unwrap().is_empty(),
+                "{copy:#}"
+            );
         }
     }
     // One libgfortran serves scipy's OpenBLAS, the other scipy's own Fortran extensions.
@@ -118,12 +121,15 @@ fn scipy_has_two_gfortran_and_two_quadmath_copies() {
         "{needers:?}"
     );
     assert!(
-        needers
+        needers.iter().any(|needed_by| needed_by
             .iter()
-            .any(|needed_by| needed_by.iter().any(|entry| entry.ends_with("-linux-gnu.so"))),
+            .any(|entry| entry.ends_with("-linux-gnu.so"))),
         "{needers:?}"
     );
-    assert_eq!(report["wheels"][0]["platform"]["tag"], "manylinux_2_17_x86_64");
+    assert_eq!(
+        report["wheels"][0]["platform"]["tag"],
+        "manylinux_2_17_x86_64"
+    );
 }
 
 #[test]
@@ -145,9 +151,19 @@ fn environment_reports_duplicate_openblas_and_clashing_providers() {
     ];
     arguments.extend(inputs.iter().map(|path| path.as_os_str()));
     let output = nativelib(arguments);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(report["wheels"][2]["record_mismatches"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        report["wheels"][2]["record_mismatches"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     let duplicates = report["duplicate_runtimes"].as_array().unwrap();
     let copies = |runtime: &str| {
         duplicates
@@ -176,7 +192,10 @@ fn environment_reports_duplicate_openblas_and_clashing_providers() {
     assert_eq!(providers["count"], 26, "{providers:#}");
     let sample = strings(&providers["sample"]);
     assert!(sample.contains(&"dlaqz0_".to_string()), "{sample:?}");
-    assert!(sample.iter().all(|name| !name.starts_with("scipy_")), "{sample:?}");
+    assert!(
+        sample.iter().all(|name| !name.starts_with("scipy_")),
+        "{sample:?}"
+    );
 
     // The providers' own tags: openblas64 0.3.34 needs glibc 2.27.
     let provider64 = report["wheels"]
@@ -193,7 +212,33 @@ fn human_output_names_vendored_libraries_and_the_tag() {
     let output = nativelib(["show".as_ref(), fixture("numpy").as_os_str()]);
     assert!(output.status.success());
     let text = String::from_utf8(output.stdout).unwrap();
-    assert!(text.contains("numpy.libs/libscipy_openblas64_-ff651d7f.so"), "{text}");
-    assert!(text.contains("manylinux_2_17_x86_64.manylinux2014_x86_64"), "{text}");
+    assert!(
+        text.contains("numpy.libs/libscipy_openblas64_-ff651d7f.so"),
+        "{text}"
+    );
+    assert!(
+        text.contains("manylinux_2_17_x86_64.manylinux2014_x86_64"),
+        "{text}"
+    );
     assert!(text.contains("Orphaned libraries: none"), "{text}");
+}
+
+#[test]
+fn a_musl_library_is_musllinux() {
+    let directory = tempfile::tempdir().unwrap();
+    let source = directory.path().join("add.c");
+    std::fs::write(&source, "int musl_add(int a, int b) { return a + b; }\n").unwrap();
+    let library = directory.path().join("libmusladd.so");
+    let status = std::process::Command::new("musl-gcc")
+        .args(["-shared", "-fPIC", "-o"])
+        .arg(&library)
+        .arg(&source)
+        .status()
+        .expect("musl-gcc runs (scripts/setup.sh installs musl-tools)");
+    assert!(status.success());
+    let report = show_json(&[&library]);
+    let wheel = &report["wheels"][0];
+    assert_eq!(wheel["libc"], "musl");
+    assert_eq!(wheel["platform"]["tag"], "musllinux_1_1_x86_64");
+    assert_eq!(wheel["unresolved"].as_array().unwrap().len(), 0);
 }

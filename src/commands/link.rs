@@ -34,7 +34,10 @@ pub fn run(arguments: &LinkArgs) -> Result<()> {
     let provider = Provider::open(&provider_path, check).map_err(link_error)?;
     if !arguments.dry_run {
         std::fs::create_dir_all(&arguments.wheel_dir).with_context(|| {
-            format!("Failed to create output directory `{}`", arguments.wheel_dir.display())
+            format!(
+                "Failed to create output directory `{}`",
+                arguments.wheel_dir.display()
+            )
         })?;
     }
     let mut outcomes = Vec::new();
@@ -87,7 +90,9 @@ fn link_error(error: nativelib_link::Error) -> anyhow::Error {
 }
 
 fn file_size(path: &Path) -> u64 {
-    std::fs::metadata(path).map(|metadata| metadata.len()).unwrap_or(0)
+    std::fs::metadata(path)
+        .map(|metadata| metadata.len())
+        .unwrap_or(0)
 }
 
 fn render(outcome: &LinkOutcome) -> String {
@@ -99,7 +104,11 @@ fn render(outcome: &LinkOutcome) -> String {
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let verb = if outcome.output.is_some() { "Linked" } else { "Plan for linking" };
+    let verb = if outcome.output.is_some() {
+        "Linked"
+    } else {
+        "Plan for linking"
+    };
     let _ = writeln!(
         out,
         "{verb} {input} against {} {}",

@@ -1,4 +1,5 @@
 //! One module per subcommand: each reads its arguments, calls the library crates and prints.
 
+pub mod build;
 pub mod link;
 pub mod show;

@@ -72,7 +72,11 @@ pub fn show_json(inputs: &[&Path]) -> serde_json::Value {
 pub fn one_line_error(output: &Output, code: i32) -> String {
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert_eq!(output.status.code(), Some(code), "stderr: {stderr}");
-    assert_eq!(stderr.trim_end().lines().count(), 1, "not one line: {stderr}");
+    assert_eq!(
+        stderr.trim_end().lines().count(),
+        1,
+        "not one line: {stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
     stderr
 }
@@ -103,7 +107,10 @@ pub fn example_wheels() -> &'static (PathBuf, PathBuf, PathBuf) {
                 .collect()
         };
         let good = build(directory.path(), &[]);
-        let bad = build(&directory.path().join("bad"), &["--provider-missing-symbol"]);
+        let bad = build(
+            &directory.path().join("bad"),
+            &["--provider-missing-symbol"],
+        );
         let wheels = (good[0].clone(), good[1].clone(), bad[1].clone());
         (directory, wheels)
     });
@@ -111,7 +118,12 @@ pub fn example_wheels() -> &'static (PathBuf, PathBuf, PathBuf) {
 }
 
 /// Writes a wheel from `(name, bytes)` entries with a correct RECORD, or the given one.
-pub fn write_wheel(path: &Path, dist_info: &str, files: &[(String, Vec<u8>)], record: Option<&str>) {
+pub fn write_wheel(
+    path: &Path,
+    dist_info: &str,
+    files: &[(String, Vec<u8>)],
+    record: Option<&str>,
+) {
     use base64::Engine;
     use sha2::Digest;
     use std::io::Write;
@@ -127,7 +139,8 @@ pub fn write_wheel(path: &Path, dist_info: &str, files: &[(String, Vec<u8>)], re
         lines.push_str(&format!("{name},sha256={digest},{}\n", bytes.len()));
     }
     lines.push_str(&format!("{dist_info}/RECORD,,\n"));
-    zip.start_file(format!("{dist_info}/RECORD"), options).unwrap();
+    zip.start_file(format!("{dist_info}/RECORD"), options)
+        .unwrap();
     zip.write_all(record.unwrap_or(&lines).as_bytes()).unwrap();
     zip.finish().unwrap();
 }
@@ -159,6 +172,10 @@ pub fn wheel_record(path: &Path) -> String {
         .find(|name| name.ends_with(".dist-info/RECORD"))
         .expect("a RECORD");
     let mut text = String::new();
-    archive.by_name(&name).unwrap().read_to_string(&mut text).unwrap();
+    archive
+        .by_name(&name)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
     text
 }

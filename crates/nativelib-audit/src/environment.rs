@@ -15,7 +15,14 @@ pub const CLASH_SAMPLE_SIZE: usize = 12;
 
 /// Symbols every shared object defines; sharing them is not a clash. (Version definition names
 /// such as `GFORTRAN_8`, which appear as absolute symbols, are left out as well.)
-const LINKER_SYMBOLS: &[&str] = &["_init", "_fini", "_edata", "_end", "__bss_start", "_DYNAMIC"];
+const LINKER_SYMBOLS: &[&str] = &[
+    "_init",
+    "_fini",
+    "_edata",
+    "_end",
+    "__bss_start",
+    "_DYNAMIC",
+];
 
 /// One copy of a library loaded into the process.
 #[derive(Debug, Clone, Serialize)]
@@ -100,7 +107,11 @@ fn library_copy(wheels: &[InstalledWheel], resolution: &Resolution, id: BinaryId
         needed_by: resolution
             .dependents_of(id)
             .into_iter()
-            .map(|dependent| wheels[dependent.wheel].binaries[dependent.binary].entry.clone())
+            .map(|dependent| {
+                wheels[dependent.wheel].binaries[dependent.binary]
+                    .entry
+                    .clone()
+            })
             .collect(),
     }
 }
@@ -145,7 +156,10 @@ fn symbol_clashes(
                 .map(|symbol| symbol.name.as_str())
                 .filter(|name| {
                     !LINKER_SYMBOLS.contains(name)
-                        && !elf.version_definitions.iter().any(|version| version == name)
+                        && !elf
+                            .version_definitions
+                            .iter()
+                            .any(|version| version == name)
                 })
                 .collect()
         })
@@ -179,6 +193,6 @@ fn symbol_clashes(
             });
         }
     }
-    clashes.sort_by(|a, b| b.count.cmp(&a.count));
+    clashes.sort_by_key(|clash| std::cmp::Reverse(clash.count));
     clashes
 }

@@ -8,10 +8,12 @@ use serde::Serialize;
 
 use crate::inventory::{BinaryRole, InstalledWheel};
 use crate::policy::{
-    glibc_minor_of_tag, manylinux_verdict, ExternalLibrary, HostRequirements, PlatformVerdict,
-    VersionRequirement,
+    glibc_minor_of_tag, manylinux_verdict, musllinux_verdict, ExternalLibrary, HostRequirements,
+    PlatformVerdict, VersionRequirement,
 };
-use crate::resolve::{is_dynamic_loader, is_system_library, BinaryId, Dependency, DependencyStatus, Resolution};
+use crate::resolve::{
+    is_dynamic_loader, is_system_library, BinaryId, Dependency, DependencyStatus, Resolution,
+};
 use crate::runtime::runtime_name;
 
 /// The wheel filename's tags.
@@ -192,7 +194,8 @@ pub(crate) fn wheel_report(
         .collect();
 
     let platform = verdicts[index].clone().map(|own| {
-        let (verdict, provider_floor) = apply_provider_floors(wheels, resolution, verdicts, index, own);
+        let (verdict, provider_floor) =
+            apply_provider_floors(wheels, resolution, verdicts, index, own);
         let declared = wheel
             .filename
             .as_ref()
@@ -212,7 +215,10 @@ pub(crate) fn wheel_report(
     WheelReport {
         path: wheel.path.display().to_string(),
         name: wheel.display_name(),
-        version: wheel.filename.as_ref().map(|filename| filename.version.clone()),
+        version: wheel
+            .filename
+            .as_ref()
+            .map(|filename| filename.version.clone()),
         tags: wheel.filename.as_ref().map(|filename| TagReport {
             python: filename.python_tags.clone(),
             abi: filename.abi_tags.clone(),
@@ -258,7 +264,8 @@ pub(crate) fn host_requirements(
             None => is_system_library(library, libc),
         };
         for dependency in dependencies {
-            if dependency.status == DependencyStatus::System && !is_dynamic_loader(&dependency.name) {
+            if dependency.status == DependencyStatus::System && !is_dynamic_loader(&dependency.name)
+            {
                 requirements.libraries.push(ExternalLibrary {
                     binary: binary.entry.clone(),
                     library: dependency.name.clone(),
@@ -288,19 +295,18 @@ pub(crate) fn own_verdict(
     index: usize,
 ) -> Option<PlatformVerdict> {
     let first = wheel.binaries.first()?;
+    let architecture = first.elf.machine.name();
+    let requirements = host_requirements(wheel, resolution, index);
     if wheel_libc(wheel) == Libc::Musl {
-        let tag = format!("musllinux_1_1_{}", first.elf.machine.name());
-        return Some(PlatformVerdict {
-            tags: vec![tag.clone()],
-            tag,
-            constraints: Vec::new(),
-            disallowed_libraries: Vec::new(),
-        });
+        let declared = wheel
+            .filename
+            .iter()
+            .flat_map(|filename| &filename.platform_tags)
+            .find(|tag| tag.starts_with("musllinux_"))
+            .map(String::as_str);
+        return Some(musllinux_verdict(architecture, &requirements, declared));
     }
-    Some(manylinux_verdict(
-        first.elf.machine.name(),
-        &host_requirements(wheel, resolution, index),
-    ))
+    Some(manylinux_verdict(architecture, &requirements))
 }
 
 /// The C library the wheel's binaries are built against: the first one any binary names.

@@ -89,7 +89,10 @@ impl Resolution {
         let mut dependents = Vec::new();
         for (wheel, binaries) in self.dependencies.iter().enumerate() {
             for (binary, dependencies) in binaries.iter().enumerate() {
-                if dependencies.iter().any(|dependency| dependency.target == Some(target)) {
+                if dependencies
+                    .iter()
+                    .any(|dependency| dependency.target == Some(target))
+                {
                     dependents.push(BinaryId { wheel, binary });
                 }
             }
@@ -155,17 +158,18 @@ pub fn resolve(wheels: &[InstalledWheel]) -> Resolution {
         .map(|&root| (root, vec![root], true))
         .collect();
     let mut pending_orphans: Vec<BinaryId> = all_ids().collect();
-    loop {
-        let Some((id, chain, from_root)) = worklist.pop().or_else(|| {
+    let mut next_item = |worklist: &mut Vec<(BinaryId, Vec<BinaryId>, bool)>,
+                         dependencies: &[Vec<Option<Vec<Dependency>>>]| {
+        worklist.pop().or_else(|| {
             while let Some(id) = pending_orphans.pop() {
                 if dependencies[id.wheel][id.binary].is_none() {
                     return Some((id, vec![id], false));
                 }
             }
             None
-        }) else {
-            break;
-        };
+        })
+    };
+    while let Some((id, chain, from_root)) = next_item(&mut worklist, &dependencies) {
         if from_root {
             reachable[id.wheel][id.binary] = true;
         }
@@ -188,7 +192,12 @@ pub fn resolve(wheels: &[InstalledWheel]) -> Resolution {
     Resolution {
         dependencies: dependencies
             .into_iter()
-            .map(|binaries| binaries.into_iter().map(Option::unwrap_or_default).collect())
+            .map(|binaries| {
+                binaries
+                    .into_iter()
+                    .map(Option::unwrap_or_default)
+                    .collect()
+            })
             .collect(),
         reachable,
     }
@@ -257,8 +266,7 @@ impl Resolver<'_> {
                         DependencyStatus::OtherWheel
                     },
                     resolved_entry: Some(self.entry(target).to_string()),
-                    provided_by: (!same_wheel)
-                        .then(|| self.wheels[target.wheel].display_name()),
+                    provided_by: (!same_wheel).then(|| self.wheels[target.wheel].display_name()),
                     via: Some(via),
                     target: Some(target),
                 }

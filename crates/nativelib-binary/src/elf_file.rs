@@ -100,7 +100,7 @@ impl ElfFile {
     /// the parse needs: the headers, the dynamic section, the dynamic symbols and their strings,
     /// and the version sections. A large file is never held whole.
     pub fn parse_reader<R: Read + Seek>(reader: R) -> Result<ElfFile, Error> {
-        let reader = IoErrorKeeper::new(reader);
+        let reader = ErrorRecordingReader::new(reader);
         let cache = ReadCache::new(reader);
         let parsed = Self::parse_from(&cache);
         // The cache turns I/O errors into "malformed file" errors; report them as they are.
@@ -117,7 +117,10 @@ impl ElfFile {
             return Err(Error::NotElf);
         }
         // The class byte follows the four magic bytes.
-        match data.read_bytes_at(4, 1).map(|class| elf::FileClass(class[0])) {
+        match data
+            .read_bytes_at(4, 1)
+            .map(|class| elf::FileClass(class[0]))
+        {
             Ok(elf::ELFCLASS32) => {
                 parse_class::<elf::FileHeader32<ObjectEndianness>, R>(data, ElfClass::Elf32)
             }
@@ -127,6 +130,26 @@ impl ElfFile {
             _ => Err(Error::Unsupported {
                 reason: "unknown ELF class".to_string(),
             }),
+        }
+    }
+
+    /// A copy without the symbol tables, for work that only follows dependencies (resolution
+    /// over a whole environment) and should not hold tens of thousands of names twice.
+    pub fn without_symbols(&self) -> ElfFile {
+        ElfFile {
+            class: self.class,
+            endianness: self.endianness,
+            machine: self.machine,
+            kind: self.kind,
+            interpreter: self.interpreter.clone(),
+            soname: self.soname.clone(),
+            needed: self.needed.clone(),
+            rpath: self.rpath.clone(),
+            runpath: self.runpath.clone(),
+            defined_symbols: Vec::new(),
+            undefined_symbols: Vec::new(),
+            version_requirements: self.version_requirements.clone(),
+            version_definitions: self.version_definitions.clone(),
         }
     }
 
@@ -153,7 +176,9 @@ impl ElfFile {
             || self
                 .needed
                 .iter()
-                .any(|needed| needed.starts_with("libc.musl-"))
+                // Alpine names musl `libc.musl-<arch>.so.1`; Debian's musl-gcc links `libc.so`
+                // (glibc's is always `libc.so.6`).
+                .any(|needed| needed.starts_with("libc.musl-") || needed == "libc.so")
         {
             return Libc::Musl;
         }
@@ -260,11 +285,88 @@ fn parse_class<'data, Elf: FileHeader<Endian = ObjectEndianness>, R: ReadRef<'da
     })
 }
 
+/// A reader that remembers the first I/O error it returned, so a parse through
+/// [`ReadCache`] (which keeps only "failed") can report it.
+struct ErrorRecordingReader<R> {
+    reader: R,
+    error: Option<std::io::Error>,
+}
+
+impl<R> ErrorRecordingReader<R> {
+    fn new(reader: R) -> Self {
+        Self {
+            reader,
+            error: None,
+        }
+    }
+
+    /// Keeps the first error and passes on one of the same kind.
+    fn record<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
+        result.map_err(|error| {
+            let kind = error.kind();
+            self.error.get_or_insert(error);
+            std::io::Error::from(kind)
+        })
+    }
+}
+
+impl<R: Read> Read for ErrorRecordingReader<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let result = self.reader.read(buffer);
+        self.record(result)
+    }
+}
+
+impl<R: Seek> Seek for ErrorRecordingReader<R> {
+    fn seek(&mut self, position: std::io::SeekFrom) -> std::io::Result<u64> {
+        let result = self.reader.seek(position);
+        self.record(result)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use std::io::{Cursor, Read, Seek, SeekFrom};
+
+    use object::read::ReadCache;
+
     use super::{is_elf, ElfClass, ElfFile, ElfKind, Endianness, Libc};
-    use crate::test_support::{host_architecture, Fixture};
+    use crate::test_support::{host_architecture, wheel_member, Fixture};
     use crate::{Error, SearchPathKind};
+
+    /// A reader that counts the bytes read through it, and fails every read past `fail_after`.
+    struct MeteredReader<R> {
+        reader: R,
+        bytes_read: u64,
+        fail_after: u64,
+    }
+
+    impl<R> MeteredReader<R> {
+        fn new(reader: R) -> Self {
+            Self {
+                reader,
+                bytes_read: 0,
+                fail_after: u64::MAX,
+            }
+        }
+    }
+
+    impl<R: Read + Seek> Read for MeteredReader<R> {
+        fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+            if self.reader.stream_position()? >= self.fail_after {
+                return Err(std::io::Error::other("the disk went away"));
+            }
+            let read = self.reader.read(buffer)?;
+            self.bytes_read += read as u64;
+            Ok(read)
+        }
+    }
+
+    impl<R: Seek> Seek for MeteredReader<R> {
+        fn seek(&mut self, position: SeekFrom) -> std::io::Result<u64> {
+            self.reader.seek(position)
+        }
+    }
 
     fn symbol<'a>(symbols: &'a [crate::DynamicSymbol], name: &str) -> &'a crate::DynamicSymbol {
         symbols
@@ -446,5 +548,89 @@ mod tests {
             );
             assert!(std::error::Error::source(&error).is_some());
         }
+    }
+
+    #[test]
+    fn stream_parse_matches_slice_parse() {
+        let fixture = Fixture::new();
+        for name in [
+            "lib/libversioned.so.1",
+            "lib/libplain.so",
+            "libconsumer.so",
+            "program",
+            "hello",
+        ] {
+            let from_slice = ElfFile::parse(&fixture.read(name)).unwrap();
+            let file = std::fs::File::open(fixture.path(name)).unwrap();
+            assert_eq!(ElfFile::parse_reader(file).unwrap(), from_slice, "{name}");
+            let cache = ReadCache::new(std::fs::File::open(fixture.path(name)).unwrap());
+            assert_eq!(ElfFile::parse_from(&cache).unwrap(), from_slice, "{name}");
+        }
+        // A big real library: the OpenBLAS of a pinned PyPI wheel (about 14,000 dynamic
+        // symbols), when cached.
+        if let Some(bytes) = wheel_member(
+            "scipy_openblas32-",
+            "scipy_openblas32/lib/libscipy_openblas.so",
+        ) {
+            let from_slice = ElfFile::parse(&bytes).unwrap();
+            assert!(from_slice.defined_symbols.len() > 5000);
+            let mut reader = MeteredReader::new(Cursor::new(&bytes));
+            assert_eq!(ElfFile::parse_reader(&mut reader).unwrap(), from_slice);
+            assert!(
+                reader.bytes_read < bytes.len() as u64 / 10,
+                "{} of {} bytes read",
+                reader.bytes_read,
+                bytes.len()
+            );
+        }
+    }
+
+    #[test]
+    fn stream_parse_reads_only_what_it_needs() {
+        let fixture = Fixture::new();
+        fixture.write(
+            "big.c",
+            b"const char big_table[8 << 20] = {1};\nint big_value(void) { return big_table[7]; }\n",
+        );
+        fixture
+            .try_compile(&["-shared", "-fPIC", "-o", "libbig.so", "big.c"])
+            .unwrap();
+        let bytes = fixture.read("libbig.so");
+        assert!(bytes.len() > 8 << 20);
+        let from_slice = ElfFile::parse(&bytes).unwrap();
+        assert!(from_slice
+            .defined_symbols
+            .iter()
+            .any(|symbol| symbol.name == "big_table"));
+
+        let mut reader =
+            MeteredReader::new(std::fs::File::open(fixture.path("libbig.so")).unwrap());
+        assert_eq!(ElfFile::parse_reader(&mut reader).unwrap(), from_slice);
+        assert!(
+            reader.bytes_read < 64 * 1024,
+            "{} bytes read",
+            reader.bytes_read
+        );
+    }
+
+    #[test]
+    fn stream_parse_reports_read_errors_and_bad_input() {
+        let fixture = Fixture::new();
+        let bytes = fixture.read("libconsumer.so");
+        let mut reader = MeteredReader::new(Cursor::new(&bytes));
+        reader.fail_after = 64;
+        let error = ElfFile::parse_reader(reader).unwrap_err();
+        assert!(matches!(error, Error::Read { .. }), "{error:?}");
+        let source = std::error::Error::source(&error).unwrap();
+        assert_eq!(source.to_string(), "the disk went away");
+
+        for bad in [&b""[..], b"#!/bin/sh\n", b"\x7fEL"] {
+            let error = ElfFile::parse_reader(Cursor::new(bad)).unwrap_err();
+            assert!(matches!(error, Error::NotElf), "{bad:?}: {error:?}");
+        }
+        let error = ElfFile::parse_reader(Cursor::new(b"\x7fELF\x09")).unwrap_err();
+        assert!(matches!(error, Error::Unsupported { .. }), "{error:?}");
+        let error = ElfFile::parse_reader(Cursor::new(&bytes[..bytes.len() / 2])).unwrap_err();
+        assert!(matches!(error, Error::Malformed { .. }), "{error:?}");
     }
 }

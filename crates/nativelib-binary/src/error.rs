@@ -8,6 +8,13 @@ pub enum Error {
     /// The bytes do not start with the ELF magic number.
     #[error("Not an ELF file")]
     NotElf,
+    /// The file could not be read (when parsing from a stream).
+    #[error("Failed to read the ELF file")]
+    Read {
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
     /// The file is an ELF file, but truncated or malformed.
     #[error("Truncated or malformed ELF file")]
     Malformed {

@@ -83,7 +83,7 @@ fn check_sections(builder: &mut Builder<'_>, input_length: u64) -> Result<(), Er
             && section
                 .sh_offset
                 .checked_add(section.sh_size)
-                .map_or(true, |end| end > input_length)
+                .is_none_or(|end| end > input_length)
         {
             return Err(Error::Unsupported {
                 reason: format!(
@@ -111,7 +111,7 @@ fn check_sections(builder: &mut Builder<'_>, input_length: u64) -> Result<(), Er
             && segment
                 .p_offset
                 .checked_add(segment.p_filesz)
-                .map_or(true, |end| end > input_length)
+                .is_none_or(|end| end > input_length)
         {
             return Err(Error::Unsupported {
                 reason: "a loadable segment extends past the end of the file".to_string(),

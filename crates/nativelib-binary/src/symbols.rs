@@ -2,8 +2,8 @@
 //! `.gnu.version_d`) as read from an ELF file.
 
 use object::elf;
-use object::read::elf::{FileHeader, SectionTable, Sym};
-use object::read::SymbolIndex;
+use object::read::elf::{FileHeader, SectionHeader, SectionTable, Sym};
+use object::read::{ReadRef, StringTable, SymbolIndex};
 use object::Endianness;
 
 use crate::Error;
@@ -59,14 +59,23 @@ pub(crate) fn text(bytes: &[u8]) -> String {
 }
 
 /// Read the dynamic symbols and symbol versions of a file.
-pub(crate) fn read_symbols<'data, Elf: FileHeader<Endian = Endianness>>(
+pub(crate) fn read_symbols<'data, Elf: FileHeader<Endian = Endianness>, R: ReadRef<'data>>(
     endian: Endianness,
-    data: &'data [u8],
-    sections: &SectionTable<'data, Elf, &'data [u8]>,
+    data: R,
+    sections: &SectionTable<'data, Elf, R>,
 ) -> Result<SymbolInformation, Error> {
     let symbol_table = sections.symbols(endian, data, elf::SHT_DYNSYM)?;
     let versions = sections.versions(endian, data)?;
-    let strings = symbol_table.strings();
+    // Symbol names are looked up in the string section read whole, once: through a stream
+    // reader, a lookup per name would read the file once per symbol.
+    let strings = if symbol_table.is_empty() {
+        StringTable::default()
+    } else {
+        let bytes = sections
+            .section(symbol_table.string_section())?
+            .data(endian, data)?;
+        StringTable::new(bytes, 0, bytes.len() as u64)
+    };
 
     let mut defined = Vec::new();
     let mut undefined = Vec::new();

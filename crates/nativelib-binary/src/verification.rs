@@ -119,7 +119,7 @@ pub(crate) fn verify(expected: &ElfFile, rewritten: &ElfFile) -> Result<(), Erro
         };
         if rewritten
             .required_versions(file)
-            .map_or(true, |versions| !versions.contains(version))
+            .is_none_or(|versions| !versions.contains(version))
         {
             return differ(
                 "the .gnu.version_r entries",

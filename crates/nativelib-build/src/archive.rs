@@ -60,7 +60,11 @@ pub(crate) fn prepare_source_tree(
         return Err(Error::MissingSubdirectory {
             recipe: recipe.to_path_buf(),
             subdirectory: subdirectory.to_path_buf(),
-            found: if found.is_empty() { "nothing".to_string() } else { found.join(", ") },
+            found: if found.is_empty() {
+                "nothing".to_string()
+            } else {
+                found.join(", ")
+            },
         });
     }
     Ok(tree)
@@ -157,7 +161,10 @@ mod tests {
         )
         .unwrap();
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(tree.join("configure")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(tree.join("configure"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o111, 0o111, "the executable bit is kept");
     }
 
@@ -176,7 +183,10 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(error.contains("pkg-2.0") && error.contains("holds: pkg-1.0"), "{error}");
+        assert!(
+            error.contains("pkg-2.0") && error.contains("holds: pkg-1.0"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -23,7 +23,9 @@ impl CacheDirectory {
     /// The cache the environment names: `$NATIVELIB_CACHE_DIR`, else
     /// `$XDG_CACHE_HOME/nativelib`, else `~/.cache/nativelib`.
     pub fn from_environment() -> Self {
-        if let Some(directory) = std::env::var_os("NATIVELIB_CACHE_DIR").filter(|value| !value.is_empty()) {
+        if let Some(directory) =
+            std::env::var_os("NATIVELIB_CACHE_DIR").filter(|value| !value.is_empty())
+        {
             return Self::new(directory);
         }
         let base = std::env::var_os("XDG_CACHE_HOME")

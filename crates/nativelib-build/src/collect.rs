@@ -88,7 +88,9 @@ fn add_needed(
     while index < libraries.len() {
         let needed = libraries[index].elf.needed.clone();
         for name in needed {
-            let known = libraries.iter().any(|library| library.names.contains(&name));
+            let known = libraries
+                .iter()
+                .any(|library| library.names.contains(&name));
             if known || provided.contains(&name) || is_system_library(&name) {
                 continue;
             }
@@ -132,7 +134,11 @@ pub(crate) fn from_prefix(
             recipe: recipe.recipe_path.clone(),
             what: what.to_string(),
             library: build.library.clone(),
-            found: if found.is_empty() { "nothing".to_string() } else { found.join(", ") },
+            found: if found.is_empty() {
+                "nothing".to_string()
+            } else {
+                found.join(", ")
+            },
         });
     }
     let asked_as = build
@@ -140,7 +146,11 @@ pub(crate) fn from_prefix(
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut libraries = vec![CollectedLibrary::read(&recipe.recipe_path, &main, &asked_as)?];
+    let mut libraries = vec![CollectedLibrary::read(
+        &recipe.recipe_path,
+        &main,
+        &asked_as,
+    )?];
     let directory = main.parent().unwrap_or(prefix).to_path_buf();
     let find = |name: &str| Some(directory.join(name)).filter(|path| path.exists());
     add_needed(&recipe.recipe_path, &mut libraries, provided, &find)?;
@@ -151,7 +161,10 @@ pub(crate) fn from_prefix(
             let entry = entry.map_err(|error| Error::io("read", &include)(error.into()))?;
             if entry.file_type().is_file() {
                 let relative = entry.path().strip_prefix(&include).unwrap_or(entry.path());
-                headers.push((relative.to_string_lossy().replace('\\', "/"), entry.path().to_path_buf()));
+                headers.push((
+                    relative.to_string_lossy().replace('\\', "/"),
+                    entry.path().to_path_buf(),
+                ));
             }
         }
     }
@@ -181,7 +194,11 @@ pub(crate) fn from_collect(
                     "fix `source.library` or `collect-directory`",
                 ));
             }
-            let mut libraries = vec![CollectedLibrary::read(recipe_path, &main, &collect.library)?];
+            let mut libraries = vec![CollectedLibrary::read(
+                recipe_path,
+                &main,
+                &collect.library,
+            )?];
             let library_directory = main.parent().unwrap_or(directory).to_path_buf();
             let find = |name: &str| Some(library_directory.join(name)).filter(|path| path.exists());
             add_needed(recipe_path, &mut libraries, provided, &find)?;
@@ -209,12 +226,19 @@ pub(crate) fn from_collect(
             };
             let main = locate(&collect.library)?.ok_or_else(|| {
                 not_found(
-                    format!("the compiler `{compiler}` does not know {}", collect.library),
+                    format!(
+                        "the compiler `{compiler}` does not know {}",
+                        collect.library
+                    ),
                     "install the library's development package, or fix `source.library`",
                 )
             })?;
             // The toolchain's other libraries come from their own wheels (dependencies).
-            let libraries = vec![CollectedLibrary::read(recipe_path, &main, &collect.library)?];
+            let libraries = vec![CollectedLibrary::read(
+                recipe_path,
+                &main,
+                &collect.library,
+            )?];
             let mut headers = Vec::new();
             for header in &collect.headers {
                 let path = locate(header)?.ok_or_else(|| {
@@ -240,11 +264,19 @@ pub(crate) fn from_collect(
             };
             let main = find(&collect.library).ok_or_else(|| {
                 not_found(
-                    format!("the wheel {} has no entry {}", path.display(), collect.library),
+                    format!(
+                        "the wheel {} has no entry {}",
+                        path.display(),
+                        collect.library
+                    ),
                     "fix `source.library` (a path inside the wheel)",
                 )
             })?;
-            let mut libraries = vec![CollectedLibrary::read(recipe_path, &main, file_name(&collect.library))?];
+            let mut libraries = vec![CollectedLibrary::read(
+                recipe_path,
+                &main,
+                file_name(&collect.library),
+            )?];
             let by_soname = |name: &str| {
                 find(name).or_else(|| {
                     entries.iter().find_map(|(_, path)| {
@@ -294,7 +326,11 @@ fn header_name(header: &str) -> String {
 }
 
 /// Extract the wheel's shared libraries and headers into `scratch`; returns (entry, file).
-fn extract_wheel(recipe: &Path, wheel: &Path, scratch: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
+fn extract_wheel(
+    recipe: &Path,
+    wheel: &Path,
+    scratch: &Path,
+) -> Result<Vec<(String, PathBuf)>, Error> {
     let failed = |problem: String| Error::Unpack {
         recipe: recipe.to_path_buf(),
         archive: wheel.to_path_buf(),
@@ -304,12 +340,16 @@ fn extract_wheel(recipe: &Path, wheel: &Path, scratch: &Path) -> Result<Vec<(Str
     let mut archive = zip::ZipArchive::new(file).map_err(|error| failed(error.to_string()))?;
     let mut entries = Vec::new();
     for index in 0..archive.len() {
-        let mut entry = archive.by_index(index).map_err(|error| failed(error.to_string()))?;
+        let mut entry = archive
+            .by_index(index)
+            .map_err(|error| failed(error.to_string()))?;
         let Some(name) = entry.enclosed_name() else {
             continue;
         };
         let name_text = name.to_string_lossy().replace('\\', "/");
-        let wanted = name_text.contains(".so") || name_text.ends_with(".h") || name_text.contains("include/");
+        let wanted = name_text.contains(".so")
+            || name_text.ends_with(".h")
+            || name_text.contains("include/");
         if entry.is_dir() || !wanted {
             continue;
         }
@@ -318,7 +358,9 @@ fn extract_wheel(recipe: &Path, wheel: &Path, scratch: &Path) -> Result<Vec<(Str
             std::fs::create_dir_all(parent).map_err(Error::io("create", parent))?;
         }
         let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).map_err(|error| failed(error.to_string()))?;
+        entry
+            .read_to_end(&mut bytes)
+            .map_err(|error| failed(error.to_string()))?;
         std::fs::write(&target, bytes).map_err(Error::io("write", &target))?;
         entries.push((name_text, target));
     }

@@ -37,16 +37,26 @@ fn cmake_package_name(package: &str) -> String {
 
 /// The `-l` argument for a library file: `name` for `libname.so`, else `:file`.
 fn link_argument(file: &str) -> String {
-    match file.strip_prefix("lib").and_then(|rest| rest.strip_suffix(".so")) {
+    match file
+        .strip_prefix("lib")
+        .and_then(|rest| rest.strip_suffix(".so"))
+    {
         Some(name) => name.to_string(),
         None => format!(":{file}"),
     }
 }
 
-fn render(template: &'static str, name: &'static str, values: &[(&str, &str)]) -> Result<Vec<u8>, Error> {
+fn render(
+    template: &'static str,
+    name: &'static str,
+    values: &[(&str, &str)],
+) -> Result<Vec<u8>, Error> {
     render_template(template, values)
         .map(String::into_bytes)
-        .map_err(|source| Error::Template { template: name, source })
+        .map_err(|source| Error::Template {
+            template: name,
+            source,
+        })
 }
 
 /// Everything the wheel holds except the libraries, headers and RECORD.
@@ -78,7 +88,8 @@ impl Contents<'_> {
             Layout::Package => "package",
             Layout::Prefix => "prefix",
         };
-        let dependency_json = serde_json::to_string(&dependency_packages).unwrap_or_else(|_| "[]".to_string());
+        let dependency_json =
+            serde_json::to_string(&dependency_packages).unwrap_or_else(|_| "[]".to_string());
         let loader = render(
             templates::LOADER,
             "loader/__init__.py",
@@ -99,9 +110,16 @@ impl Contents<'_> {
                 main.elf
                     .needed
                     .iter()
-                    .filter(|needed| !self.libraries.iter().any(|library| library.soname == **needed))
+                    .filter(|needed| {
+                        !self
+                            .libraries
+                            .iter()
+                            .any(|library| library.soname == **needed)
+                    })
                     .filter_map(|needed| needed.split(".so").next())
                     .filter_map(|stem| stem.strip_prefix("lib"))
+                    // The C library and the dynamic loader come with every link.
+                    .filter(|name| *name != "c" && !name.starts_with("ld-linux"))
                     .map(|name| format!("-l{name}")),
             )
             .collect();
@@ -118,7 +136,10 @@ impl Contents<'_> {
                 ("libdir", "lib"),
                 ("includedir", "include"),
                 ("name", &pc_name),
-                ("description", &format!("{description} (nativelib library wheel)")),
+                (
+                    "description",
+                    &format!("{description} (nativelib library wheel)"),
+                ),
                 ("version", &wheel.version),
                 ("link_name", &link_argument(&main.soname)),
                 ("libs_private", &private.join(" ")),
@@ -148,8 +169,16 @@ impl Contents<'_> {
         )?;
         let mut files: Vec<WheelEntry> = vec![
             (format!("{}/__init__.py", wheel.package), loader, false),
-            (format!("{}/_distributor_init.py", wheel.package), distributor_init, false),
-            (format!("{library_directory}/pkgconfig/{pc_name}.pc"), pkg_config, false),
+            (
+                format!("{}/_distributor_init.py", wheel.package),
+                distributor_init,
+                false,
+            ),
+            (
+                format!("{library_directory}/pkgconfig/{pc_name}.pc"),
+                pkg_config,
+                false,
+            ),
             (
                 format!("{library_directory}/cmake/{cmake_name}/{cmake_name}Config.cmake"),
                 cmake_config,
@@ -160,12 +189,27 @@ impl Contents<'_> {
                 cmake_config_version,
                 false,
             ),
-            (format!("{}/METADATA", self.dist_info), self.metadata().into_bytes(), false),
-            (format!("{}/WHEEL", self.dist_info), self.wheel_file().into_bytes(), false),
+            (
+                format!("{}/METADATA", self.dist_info),
+                self.metadata().into_bytes(),
+                false,
+            ),
+            (
+                format!("{}/WHEEL", self.dist_info),
+                self.wheel_file().into_bytes(),
+                false,
+            ),
         ];
         if wheel.layout == Layout::Package {
-            let entry_points = format!("[pkg_config]\n{pc_name} = {}.lib.pkgconfig\n", wheel.package);
-            files.push((format!("{}/entry_points.txt", self.dist_info), entry_points.into_bytes(), false));
+            let entry_points = format!(
+                "[pkg_config]\n{pc_name} = {}.lib.pkgconfig\n",
+                wheel.package
+            );
+            files.push((
+                format!("{}/entry_points.txt", self.dist_info),
+                entry_points.into_bytes(),
+                false,
+            ));
         }
         let mut manifest = serde_json::to_string_pretty(self.manifest).unwrap_or_default();
         manifest.push('\n');
@@ -185,7 +229,10 @@ impl Contents<'_> {
         fields.push("Metadata-Version", "2.4");
         fields.push("Name", recipe.wheel.distribution.clone());
         fields.push("Version", recipe.wheel.version.clone());
-        let summary = library.summary.clone().unwrap_or_else(|| format!("The {} library", library.name));
+        let summary = library
+            .summary
+            .clone()
+            .unwrap_or_else(|| format!("The {} library", library.name));
         fields.push("Summary", summary.clone());
         if let Some(homepage) = &library.homepage {
             fields.push("Project-URL", format!("Homepage, {homepage}"));
@@ -236,10 +283,19 @@ impl Contents<'_> {
     fn wheel_file(&self) -> String {
         let mut fields = HeaderFields::new();
         fields.push("Wheel-Version", "1.0");
-        fields.push("Generator", concat!("nativelib ", env!("CARGO_PKG_VERSION")));
+        fields.push(
+            "Generator",
+            concat!("nativelib ", env!("CARGO_PKG_VERSION")),
+        );
         fields.push("Root-Is-Purelib", "false");
         let mut wheel = WheelFile(fields);
-        wheel.set_tags(&self.tags.iter().map(|tag| format!("py3-none-{tag}")).collect::<Vec<_>>());
+        wheel.set_tags(
+            &self
+                .tags
+                .iter()
+                .map(|tag| format!("py3-none-{tag}"))
+                .collect::<Vec<_>>(),
+        );
         wheel.to_string()
     }
 }
@@ -250,9 +306,15 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(cmake_package_name("nativelib_openblas64"), "NativelibOpenblas64");
+        assert_eq!(
+            cmake_package_name("nativelib_openblas64"),
+            "NativelibOpenblas64"
+        );
         assert_eq!(cmake_package_name("vecmath"), "Vecmath");
         assert_eq!(link_argument("libopenblas.so"), "openblas");
-        assert_eq!(link_argument("libvecmath_nativelib.so.1"), ":libvecmath_nativelib.so.1");
+        assert_eq!(
+            link_argument("libvecmath_nativelib.so.1"),
+            ":libvecmath_nativelib.so.1"
+        );
     }
 }

@@ -45,13 +45,17 @@ pub(crate) fn fetch(
             }
         },
         Source::Url { url, sha256, .. } => {
-            cached_download(recipe_path, cache, sha256, observer, what, || Ok(url.clone()))
-                .map(FetchedSource::Archive)
+            cached_download(recipe_path, cache, sha256, observer, what, || {
+                Ok(url.clone())
+            })
+            .map(FetchedSource::Archive)
         }
-        Source::PypiSdist(sdist) => cached_download(recipe_path, cache, &sdist.sha256, observer, what, || {
-            sdist_url(recipe_path, sdist)
-        })
-        .map(FetchedSource::Archive),
+        Source::PypiSdist(sdist) => {
+            cached_download(recipe_path, cache, &sdist.sha256, observer, what, || {
+                sdist_url(recipe_path, sdist)
+            })
+            .map(FetchedSource::Archive)
+        }
         Source::Collect(_) => Err(Error::CollectNotFound {
             recipe: recipe_path.clone(),
             problem: "a collected library has no source to fetch".to_string(),
@@ -97,7 +101,8 @@ fn cached_download(
     observer.phase(what, Phase::Fetch, &url);
     let directory = cached.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(directory).map_err(Error::io("create", directory))?;
-    let mut partial = tempfile::NamedTempFile::new_in(directory).map_err(Error::io("create a file in", directory))?;
+    let mut partial = tempfile::NamedTempFile::new_in(directory)
+        .map_err(Error::io("create a file in", directory))?;
     download(recipe, &url, partial.as_file_mut())?;
     observer.phase(what, Phase::Verify, &url);
     let actual = file_sha256(partial.path()).map_err(Error::io("read", partial.path()))?;
@@ -125,7 +130,9 @@ fn download(recipe: &Path, url: &str, output: &mut std::fs::File) -> Result<(), 
     let mut response = ureq::get(url).call().map_err(failed)?;
     let mut reader = response.body_mut().with_config().limit(u64::MAX).reader();
     std::io::copy(&mut reader, output).map_err(|error| failed(ureq::Error::Io(error)))?;
-    output.flush().map_err(|error| failed(ureq::Error::Io(error)))?;
+    output
+        .flush()
+        .map_err(|error| failed(ureq::Error::Io(error)))?;
     Ok(())
 }
 

@@ -40,7 +40,11 @@ pub(crate) fn tree_digest(root: &Path) -> std::io::Result<String> {
         .follow_links(false)
         .into_iter()
         .filter_entry(|entry| entry.file_name() != ".git")
-        .map(|entry| entry.map(|entry| entry.into_path()).map_err(std::io::Error::from))
+        .map(|entry| {
+            entry
+                .map(|entry| entry.into_path())
+                .map_err(std::io::Error::from)
+        })
         .collect::<Result<_, _>>()?;
     entries.sort();
     for path in entries {
@@ -65,14 +69,26 @@ pub(crate) fn tree_digest(root: &Path) -> std::io::Result<String> {
 }
 
 /// The build cache key of `recipe`: its settings (without the job count, which does not change
-/// what is built, and without the recipe's own path), its variant, the source's digest, the
-/// compiler's identity and this crate's version.
-pub(crate) fn build_key(recipe: &ResolvedRecipe, source_digest: &str, compiler_identity: &str) -> String {
+/// what is built, without the recipe's own path, and without the `[wheel]` table, which only
+/// packaging reads: a renamed SONAME or distribution repackages the cached build), its variant,
+/// the source's digest, the compiler's identity and this crate's version.
+pub(crate) fn build_key(
+    recipe: &ResolvedRecipe,
+    source_digest: &str,
+    compiler_identity: &str,
+) -> String {
     let mut settings = recipe.clone();
     settings.recipe_path = PathBuf::new();
     if let Some(build) = &mut settings.build {
         build.jobs = Jobs::Auto;
     }
+    settings.wheel = nativelib_recipe::WheelSpec {
+        distribution: String::new(),
+        package: String::new(),
+        version: String::new(),
+        layout: nativelib_recipe::Layout::default(),
+        soname: String::new(),
+    };
     let mut hasher = Sha256::new();
     for part in [
         concat!("nativelib-build ", env!("CARGO_PKG_VERSION")),

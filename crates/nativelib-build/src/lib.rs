@@ -27,7 +27,9 @@ mod toolchain;
 
 pub use cache::CacheDirectory;
 pub use error::{CommandFailure, Error};
-pub use manifest::{Manifest, ManifestDependency, ManifestLibrary, ManifestSymbols, OutsideNamespace, MANIFEST_FILE};
+pub use manifest::{
+    Manifest, ManifestDependency, ManifestLibrary, ManifestSymbols, OutsideNamespace, MANIFEST_FILE,
+};
 pub use observer::{Observer, Phase, SilentObserver};
 pub use pipeline::{build_recipe, BuildOptions, BuiltWheel, PhaseTiming};
 pub use render::{render_template, TemplateError};

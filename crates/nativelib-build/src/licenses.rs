@@ -16,11 +16,19 @@ pub(crate) struct LicenseFile {
 }
 
 /// The license files `listed` in a recipe, relative ones found under `base`; each must exist.
-pub(crate) fn locate(recipe: &Path, listed: &[PathBuf], base: &Path) -> Result<Vec<LicenseFile>, Error> {
+pub(crate) fn locate(
+    recipe: &Path,
+    listed: &[PathBuf],
+    base: &Path,
+) -> Result<Vec<LicenseFile>, Error> {
     let mut taken = HashSet::new();
     let mut files = Vec::new();
     for path in listed {
-        let source = if path.is_absolute() { path.clone() } else { base.join(path) };
+        let source = if path.is_absolute() {
+            path.clone()
+        } else {
+            base.join(path)
+        };
         if !source.is_file() {
             return Err(Error::MissingLicense {
                 recipe: recipe.to_path_buf(),
@@ -48,7 +56,10 @@ fn wheel_path(path: &Path, taken: &HashSet<String>) -> String {
     if !path.is_absolute() {
         return names.join("/");
     }
-    let file_name = names.last().cloned().unwrap_or_else(|| "LICENSE".to_string());
+    let file_name = names
+        .last()
+        .cloned()
+        .unwrap_or_else(|| "LICENSE".to_string());
     let mut candidates = vec![file_name.clone()];
     if names.len() >= 2 {
         candidates.push(format!("{}/{file_name}", names[names.len() - 2]));
@@ -76,7 +87,11 @@ mod tests {
         std::fs::write(&absolute, "c").unwrap();
         let files = locate(
             Path::new("r.toml"),
-            &[PathBuf::from("LICENSE"), PathBuf::from("lapack/LICENSE"), absolute.clone()],
+            &[
+                PathBuf::from("LICENSE"),
+                PathBuf::from("lapack/LICENSE"),
+                absolute.clone(),
+            ],
             &base,
         )
         .unwrap();
@@ -88,9 +103,16 @@ mod tests {
     #[test]
     fn a_missing_license_names_the_key() {
         let directory = tempfile::tempdir().unwrap();
-        let error = locate(Path::new("r.toml"), &[PathBuf::from("COPYING")], directory.path())
-            .unwrap_err()
-            .to_string();
-        assert!(error.contains("COPYING") && error.contains("library.license-files"), "{error}");
+        let error = locate(
+            Path::new("r.toml"),
+            &[PathBuf::from("COPYING")],
+            directory.path(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("COPYING") && error.contains("library.license-files"),
+            "{error}"
+        );
     }
 }

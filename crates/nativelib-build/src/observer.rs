@@ -44,6 +44,29 @@ impl Phase {
     }
 }
 
+/// Every phase, in order.
+const PHASES: [Phase; 9] = [
+    Phase::Cache,
+    Phase::Fetch,
+    Phase::Verify,
+    Phase::Extract,
+    Phase::Compile,
+    Phase::Collect,
+    Phase::Relink,
+    Phase::Audit,
+    Phase::Pack,
+];
+
+impl<'de> serde::Deserialize<'de> for Phase {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        PHASES
+            .into_iter()
+            .find(|phase| phase.name() == name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown phase {name}")))
+    }
+}
+
 impl fmt::Display for Phase {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter.write_str(self.name())
@@ -68,4 +91,19 @@ pub struct SilentObserver;
 impl Observer for SilentObserver {
     fn phase(&self, _what: &str, _phase: Phase, _detail: &str) {}
     fn output_line(&self, _line: &str) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phases_round_trip_through_json() {
+        for phase in PHASES {
+            let json = serde_json::to_string(&phase).unwrap();
+            assert_eq!(json, format!("\"{}\"", phase.name()));
+            assert_eq!(serde_json::from_str::<Phase>(&json).unwrap(), phase);
+        }
+        assert!(serde_json::from_str::<Phase>("\"bake\"").is_err());
+    }
 }

@@ -13,7 +13,9 @@ use nativelib_wheel::{normalize_name, WheelFilename, WheelWriter};
 use crate::collect::Collected;
 use crate::contents::{pkg_config_name, Contents};
 use crate::licenses::LicenseFile;
-use crate::manifest::{Manifest, ManifestDependency, ManifestLibrary, ManifestSymbols, OutsideNamespace};
+use crate::manifest::{
+    Manifest, ManifestDependency, ManifestLibrary, ManifestSymbols, OutsideNamespace,
+};
 use crate::observer::{Observer, Phase};
 use crate::relink::{relink, DependencyWheel};
 use crate::symbols::outside_namespace;
@@ -51,7 +53,10 @@ pub(crate) fn escaped_name(distribution: &str) -> String {
 }
 
 /// Relink, audit and write the wheel.
-pub(crate) fn package(request: &PackageRequest<'_>, observer: &dyn Observer) -> Result<Packaged, Error> {
+pub(crate) fn package(
+    request: &PackageRequest<'_>,
+    observer: &dyn Observer,
+) -> Result<Packaged, Error> {
     let recipe = request.recipe;
     let wheel = &recipe.wheel;
     let name = escaped_name(&wheel.distribution);
@@ -71,7 +76,11 @@ pub(crate) fn package(request: &PackageRequest<'_>, observer: &dyn Observer) -> 
     timings.push((Phase::Relink, started.elapsed()));
 
     let started = Instant::now();
-    observer.phase(request.what, Phase::Audit, "exported symbols and platform tag");
+    observer.phase(
+        request.what,
+        Phase::Audit,
+        "exported symbols and platform tag",
+    );
     let architecture = libraries[0].elf.architecture().to_string();
     let provisional = WheelFilename {
         name: name.clone(),
@@ -84,13 +93,16 @@ pub(crate) fn package(request: &PackageRequest<'_>, observer: &dyn Observer) -> 
     let binaries = libraries
         .iter()
         .map(|library| {
-            InstalledBinary::parse(&library.entry, install_path(&library.entry, &data_dir), &library.bytes).map_err(
-                |source| Error::Binary {
-                    recipe: recipe.recipe_path.clone(),
-                    library: PathBuf::from(&library.entry),
-                    source: Box::new(source),
-                },
+            InstalledBinary::parse(
+                &library.entry,
+                install_path(&library.entry, &data_dir),
+                &library.bytes,
             )
+            .map_err(|source| Error::Binary {
+                recipe: recipe.recipe_path.clone(),
+                library: PathBuf::from(&library.entry),
+                source: Box::new(source),
+            })
         })
         .collect::<Result<Vec<_>, _>>()?;
     let mut wheels = vec![InstalledWheel {
@@ -103,10 +115,12 @@ pub(crate) fn package(request: &PackageRequest<'_>, observer: &dyn Observer) -> 
     }];
     for dependency in request.dependencies {
         if let Some(path) = &dependency.wheel {
-            wheels.push(InstalledWheel::read(path, RecordCheck::Strict).map_err(|source| Error::Audit {
-                recipe: recipe.recipe_path.clone(),
-                source: Box::new(source),
-            })?);
+            wheels.push(
+                InstalledWheel::read(path, RecordCheck::Strict).map_err(|source| Error::Audit {
+                    recipe: recipe.recipe_path.clone(),
+                    source: Box::new(source),
+                })?,
+            );
         }
     }
     let report = audit(&wheels).wheels.swap_remove(0);
@@ -153,7 +167,11 @@ pub(crate) fn package(request: &PackageRequest<'_>, observer: &dyn Observer) -> 
             })
             .collect(),
         include_directory: wheel.include_directory(),
-        pkg_config_file: format!("{}/pkgconfig/{}.pc", wheel.library_directory(), pkg_config_name(recipe)),
+        pkg_config_file: format!(
+            "{}/pkgconfig/{}.pc",
+            wheel.library_directory(),
+            pkg_config_name(recipe)
+        ),
         symbols: ManifestSymbols {
             prefix: recipe.symbols.prefix.clone(),
             suffix: recipe.symbols.suffix.clone(),
@@ -196,7 +214,11 @@ pub(crate) fn package(request: &PackageRequest<'_>, observer: &dyn Observer) -> 
     }
     for license in request.licenses {
         let bytes = std::fs::read(&license.source).map_err(Error::io("read", &license.source))?;
-        writer.add_file(&format!("{dist_info}/licenses/{}", license.wheel_path), bytes, false);
+        writer.add_file(
+            &format!("{dist_info}/licenses/{}", license.wheel_path),
+            bytes,
+            false,
+        );
     }
     let filename = WheelFilename {
         name,
@@ -206,7 +228,8 @@ pub(crate) fn package(request: &PackageRequest<'_>, observer: &dyn Observer) -> 
         abi_tags: vec!["none".to_string()],
         platform_tags: platform_tags.clone(),
     };
-    std::fs::create_dir_all(request.wheel_directory).map_err(Error::io("create", request.wheel_directory))?;
+    std::fs::create_dir_all(request.wheel_directory)
+        .map_err(Error::io("create", request.wheel_directory))?;
     let path = request.wheel_directory.join(filename.to_string());
     writer.write(&path).map_err(|source| Error::Wheel {
         path: path.clone(),

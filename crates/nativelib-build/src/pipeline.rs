@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use nativelib_audit::install::{install_path, parent};
-use nativelib_recipe::{dependency_order_for_variant, BuildDirectories, Dependency, Recipe, ResolvedRecipe, Source};
+use nativelib_recipe::{
+    dependency_order_for_variant, BuildDirectories, Dependency, Recipe, ResolvedRecipe, Source,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::archive::prepare_source_tree;
@@ -54,26 +56,6 @@ pub struct PhaseTiming {
     pub seconds: f64,
 }
 
-impl<'de> Deserialize<'de> for Phase {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(deserializer)?;
-        [
-            Phase::Cache,
-            Phase::Fetch,
-            Phase::Verify,
-            Phase::Extract,
-            Phase::Compile,
-            Phase::Collect,
-            Phase::Relink,
-            Phase::Audit,
-            Phase::Pack,
-        ]
-        .into_iter()
-        .find(|phase| phase.name() == name)
-        .ok_or_else(|| serde::de::Error::custom(format!("unknown phase {name}")))
-    }
-}
-
 /// A wheel written by [`build_recipe`].
 #[derive(Debug, Clone, Serialize)]
 pub struct BuiltWheel {
@@ -103,6 +85,9 @@ pub struct BuiltWheel {
     pub timings: Vec<PhaseTiming>,
     /// How long the compile phase took when the cached build was made.
     pub compile_seconds: Option<f64>,
+    /// The phases of the build the cache holds (fetch, extract, compile), as timed when it was
+    /// made; empty for a collected library.
+    pub build_timings: Vec<PhaseTiming>,
     /// Wall time of this recipe's build in this run, in seconds.
     pub seconds: f64,
 }
@@ -165,7 +150,12 @@ fn build_one(
     let provided: HashSet<String> = dependencies
         .iter()
         .flat_map(|dependency| &dependency.libraries)
-        .flat_map(|library| library.replaces.iter().chain(std::iter::once(&library.soname)))
+        .flat_map(|library| {
+            library
+                .replaces
+                .iter()
+                .chain(std::iter::once(&library.soname))
+        })
         .cloned()
         .collect();
     let mut timings = Vec::new();
@@ -237,12 +227,16 @@ fn finish(
             })
             .collect(),
         compile_seconds,
+        build_timings: Vec::new(),
         seconds: 0.0,
     }
 }
 
 /// The wheels `recipe` depends on: built earlier in this run, or published.
-fn dependency_wheels(recipe: &ResolvedRecipe, built: &[BuiltWheel]) -> Result<Vec<DependencyWheel>, Error> {
+fn dependency_wheels(
+    recipe: &ResolvedRecipe,
+    built: &[BuiltWheel],
+) -> Result<Vec<DependencyWheel>, Error> {
     let mut wheels = Vec::new();
     for dependency in &recipe.dependencies {
         match dependency {
@@ -262,14 +256,19 @@ fn dependency_wheels(recipe: &ResolvedRecipe, built: &[BuiltWheel]) -> Result<Ve
                     .iter()
                     .find(|wheel| {
                         wheel.variant == variant
-                            && std::fs::canonicalize(&wheel.recipe).is_ok_and(|other| other == canonical)
+                            && std::fs::canonicalize(&wheel.recipe)
+                                .is_ok_and(|other| other == canonical)
                     })
                     .ok_or_else(|| Error::DependencyNotBuilt {
                         recipe: recipe.recipe_path.clone(),
                         dependency: path.clone(),
                     })?;
                 let manifest = &found.manifest;
-                let data_dir = format!("{}-{}.data", escaped_name(&manifest.distribution), manifest.version);
+                let data_dir = format!(
+                    "{}-{}.data",
+                    escaped_name(&manifest.distribution),
+                    manifest.version
+                );
                 wheels.push(DependencyWheel {
                     requirement: format!("{}=={}", manifest.distribution, manifest.version),
                     package: Some(manifest.package.clone()),
@@ -279,7 +278,8 @@ fn dependency_wheels(recipe: &ResolvedRecipe, built: &[BuiltWheel]) -> Result<Ve
                         .map(|library| ProvidedLibrary {
                             soname: library.soname.clone(),
                             replaces: library.replaces.clone(),
-                            install_directory: parent(&install_path(&library.entry, &data_dir)).to_string(),
+                            install_directory: parent(&install_path(&library.entry, &data_dir))
+                                .to_string(),
                         })
                         .collect(),
                     wheel: Some(found.path.clone()),
@@ -299,10 +299,28 @@ fn source_digest(recipe: &ResolvedRecipe) -> Result<String, Error> {
     }
 }
 
-/// The key of everything packaging reads besides the build: nativelib's version and templates,
-/// the entries' timestamp and the dependency wheels.
-fn packaging_key(options: &BuildOptions, dependencies: &[DependencyWheel]) -> Result<String, Error> {
+/// The key of everything packaging reads besides the build: nativelib's version, program and
+/// templates, the entries' timestamp and the dependency wheels.
+fn packaging_key(
+    recipe: &ResolvedRecipe,
+    options: &BuildOptions,
+    dependencies: &[DependencyWheel],
+) -> Result<String, Error> {
     let mut text = String::from(concat!("nativelib-build ", env!("CARGO_PKG_VERSION"), "\0"));
+    // What the build key leaves out because only packaging reads it.
+    text.push_str(&format!("{:?}\0{:?}\0", recipe.wheel, recipe.library));
+    // The running program itself: a rebuilt nativelib may package differently.
+    if let Some(metadata) = std::env::current_exe()
+        .ok()
+        .and_then(|program| std::fs::metadata(program).ok())
+    {
+        let modified = metadata
+            .modified()
+            .ok()
+            .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |elapsed| elapsed.as_nanos());
+        text.push_str(&format!("program={}:{modified}\0", metadata.len()));
+    }
     for template in templates::ALL {
         text.push_str(template);
         text.push('\0');
@@ -346,7 +364,7 @@ fn build_from_source(
     } else {
         None
     };
-    let packaging = packaging_key(options, dependencies)?;
+    let packaging = packaging_key(recipe, options, dependencies)?;
     let wheel_cache = build_directory.join("wheels").join(&packaging);
     timings.push((Phase::Cache, started.elapsed()));
 
@@ -354,7 +372,8 @@ fn build_from_source(
     let record = match cached {
         Some(record) => record,
         None => {
-            let (record, build_timings) = compile(recipe, what, &key, &compiler, &identity, options, observer)?;
+            let (record, build_timings) =
+                compile(recipe, what, &key, &compiler, &identity, options, observer)?;
             timings.extend(build_timings);
             record
         }
@@ -370,7 +389,13 @@ fn build_from_source(
             let mut wheel = wheel;
             wheel.log = Some(record.log.clone());
             wheel.compile_seconds = compile_seconds;
-            timings.extend(wheel.timings.iter().map(|timing| (timing.phase, Duration::from_secs_f64(timing.seconds))));
+            wheel.build_timings = record.timings.clone();
+            timings.extend(
+                wheel
+                    .timings
+                    .iter()
+                    .map(|timing| (timing.phase, Duration::from_secs_f64(timing.seconds))),
+            );
             wheel.timings = timings
                 .into_iter()
                 .map(|(phase, duration)| PhaseTiming {
@@ -408,7 +433,8 @@ fn build_from_source(
     )?;
     let sha256 = file_sha256(&packaged.path).map_err(Error::io("read", &packaged.path))?;
     store_wheel(&wheel_cache, &packaged, &sha256);
-    Ok(finish(
+    let build_timings = record.timings.clone();
+    let mut wheel = finish(
         recipe,
         packaged,
         sha256,
@@ -417,7 +443,9 @@ fn build_from_source(
         Some(record.log),
         compile_seconds,
         timings,
-    ))
+    );
+    wheel.build_timings = build_timings;
+    Ok(wheel)
 }
 
 /// Keep a copy of the packaged wheel in the build cache. A failure only costs a repack later.
@@ -436,7 +464,10 @@ fn store_wheel(wheel_cache: &Path, packaged: &Packaged, sha256: &str) {
         return;
     };
     let _ = std::fs::create_dir_all(parent);
-    let Ok(partial) = tempfile::Builder::new().prefix(".partial-").tempdir_in(parent) else {
+    let Ok(partial) = tempfile::Builder::new()
+        .prefix(".partial-")
+        .tempdir_in(parent)
+    else {
         return;
     };
     let stored = std::fs::copy(&packaged.path, partial.path().join(file_name)).is_ok()
@@ -472,7 +503,8 @@ fn reuse_wheel(
     let directory = &options.wheel_directory;
     std::fs::create_dir_all(directory).map_err(Error::io("create", directory))?;
     let target = directory.join(&record.file_name);
-    let partial = tempfile::NamedTempFile::new_in(directory).map_err(Error::io("create a file in", directory))?;
+    let partial = tempfile::NamedTempFile::new_in(directory)
+        .map_err(Error::io("create a file in", directory))?;
     std::fs::copy(&cached, partial.path()).map_err(Error::io("copy", &cached))?;
     {
         use std::os::unix::fs::PermissionsExt;
@@ -499,6 +531,7 @@ fn reuse_wheel(
             seconds: started.elapsed().as_secs_f64(),
         }],
         compile_seconds: None,
+        build_timings: Vec::new(),
         seconds: 0.0,
     }))
 }
@@ -530,7 +563,12 @@ fn compile(
     for directory in [&source_root, &scratch] {
         std::fs::create_dir_all(directory).map_err(Error::io("create", directory))?;
     }
-    let tree = prepare_source_tree(&recipe.recipe_path, &fetched, recipe.source.subdirectory(), &source_root)?;
+    let tree = prepare_source_tree(
+        &recipe.recipe_path,
+        &fetched,
+        recipe.source.subdirectory(),
+        &source_root,
+    )?;
     // License files are checked before a long build, not after.
     let licenses = locate(&recipe.recipe_path, &recipe.library.license_files, &tree)?;
     timings.push((Phase::Extract, started.elapsed()));
@@ -543,7 +581,11 @@ fn compile(
         .tempdir_in(builds_parent)
         .map_err(Error::io("create a directory in", builds_parent))?;
     let prefix = partial.path().join("prefix");
-    for directory in [prefix.join("lib"), prefix.join("include"), partial.path().join("licenses")] {
+    for directory in [
+        prefix.join("lib"),
+        prefix.join("include"),
+        partial.path().join("licenses"),
+    ] {
         std::fs::create_dir_all(&directory).map_err(Error::io("create", &directory))?;
     }
     for license in &licenses {
@@ -578,7 +620,11 @@ fn compile(
                 .or_else(|| std::env::var("LDFLAGS").ok())
                 .unwrap_or_default();
             let flag = format!("-Wl,--version-script={}", script_path.display());
-            let value = if existing.trim().is_empty() { flag } else { format!("{existing} {flag}") };
+            let value = if existing.trim().is_empty() {
+                flag
+            } else {
+                format!("{existing} {flag}")
+            };
             extra_environment.push(("LDFLAGS".to_string(), value));
         }
     }
@@ -591,7 +637,10 @@ fn compile(
         "nativelib build of {} ({what}), cache key {key}",
         recipe.recipe_path.display()
     ));
-    log.line(&format!("compiler: {}", identity.lines().next().unwrap_or(compiler)));
+    log.line(&format!(
+        "compiler: {}",
+        identity.lines().next().unwrap_or(compiler)
+    ));
     log.line(&format!("jobs: {jobs}"));
     for (name, value) in &extra_environment {
         log.line(&format!("environment: {name}={value}"));
@@ -610,7 +659,10 @@ fn compile(
     timings.push((Phase::Compile, started.elapsed()));
 
     let record = BuildRecord {
-        license_files: licenses.iter().map(|license| license.wheel_path.clone()).collect(),
+        license_files: licenses
+            .iter()
+            .map(|license| license.wheel_path.clone())
+            .collect(),
         log: log.path().to_path_buf(),
         compiler: identity.to_string(),
         timings: timings
@@ -631,3 +683,6 @@ fn compile(
     std::fs::rename(&partial_path, &builds).map_err(Error::io("create", &builds))?;
     Ok((record, timings))
 }
+
+#[cfg(test)]
+mod tests;

@@ -2,9 +2,11 @@
 //! SONAME, every DT_NEEDED entry naming a packaged library or a dependency wheel's library
 //! renamed to match, and a search path of `$ORIGIN` plus `$ORIGIN`-relative paths to the
 //! dependency wheels' library directories (the RPATH/RUNPATH kind that was there is kept;
-//! DT_RUNPATH when there was none).
+//! DT_RUNPATH when there was none). A library installed under the environment's prefix (the
+//! `prefix` layout) cannot reach site-packages by a relative path that holds for every Python
+//! version; it relies on its loader preloading the dependency.
 
-use nativelib_audit::install::{install_path, parent, relative_path};
+use nativelib_audit::install::{install_path, parent, relative_path, SITE_PACKAGES};
 use nativelib_binary::{rewrite, ElfEdit, ElfFile, SearchPathKind};
 use nativelib_recipe::ResolvedRecipe;
 
@@ -72,7 +74,8 @@ pub(crate) fn relink(
             }
         })
         .collect();
-    let own_directory = parent(&install_path(&format!("{library_directory}/x"), data_dir)).to_string();
+    let own_directory =
+        parent(&install_path(&format!("{library_directory}/x"), data_dir)).to_string();
     let mut relinked = Vec::new();
     for (index, library) in collected.libraries.iter().enumerate() {
         let mut edit = ElfEdit {
@@ -95,11 +98,16 @@ pub(crate) fn relink(
                 .flat_map(|dependency| &dependency.libraries)
                 .find(|provided| provided.soname == *needed || provided.replaces.contains(needed))
             {
+                // From <prefix>/lib there is no path into site-packages that holds for every
+                // Python version (lib/python3.X/site-packages): there the loader's preload()
+                // of the dependency makes its SONAME known instead.
+                let reachable = own_directory.starts_with(SITE_PACKAGES)
+                    || !provided.install_directory.starts_with(SITE_PACKAGES);
                 let entry = format!(
                     "$ORIGIN/{}",
                     relative_path(&own_directory, &provided.install_directory)
                 );
-                if !search_path.contains(&entry) {
+                if reachable && !search_path.contains(&entry) {
                     search_path.push(entry);
                 }
                 Some(provided.soname.clone())

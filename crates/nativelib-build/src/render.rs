@@ -9,7 +9,8 @@ pub(crate) mod templates {
     /// `<package>/__init__.py` of a library wheel.
     pub(crate) const LOADER: &str = include_str!("../../../templates/loader/__init__.py");
     /// `<package>/_distributor_init.py` for consumers (no placeholders).
-    pub(crate) const DISTRIBUTOR_INIT: &str = include_str!("../../../templates/distributor_init.py");
+    pub(crate) const DISTRIBUTOR_INIT: &str =
+        include_str!("../../../templates/distributor_init.py");
     /// `<lib dir>/pkgconfig/<name>.pc`.
     pub(crate) const PKG_CONFIG: &str = include_str!("../../../templates/pkgconfig.pc");
     /// `<lib dir>/cmake/<Package>/<Package>Config.cmake`.
@@ -19,7 +20,13 @@ pub(crate) mod templates {
         include_str!("../../../templates/cmake-config-version.cmake");
 
     /// Every template, for the packaging cache key.
-    pub(crate) const ALL: &[&str] = &[LOADER, DISTRIBUTOR_INIT, PKG_CONFIG, CMAKE_CONFIG, CMAKE_CONFIG_VERSION];
+    pub(crate) const ALL: &[&str] = &[
+        LOADER,
+        DISTRIBUTOR_INIT,
+        PKG_CONFIG,
+        CMAKE_CONFIG,
+        CMAKE_CONFIG_VERSION,
+    ];
 }
 
 /// Why a template could not be rendered.
@@ -41,7 +48,9 @@ impl fmt::Display for TemplateError {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::UnusedValue { name } => write!(formatter, "it has no placeholder {{{{{name}}}}}"),
-            Self::Leftover { placeholder } => write!(formatter, "the placeholder {placeholder} has no value"),
+            Self::Leftover { placeholder } => {
+                write!(formatter, "the placeholder {placeholder} has no value")
+            }
         }
     }
 }
@@ -64,7 +73,9 @@ pub fn render_template(template: &str, values: &[(&str, &str)]) -> Result<String
         text = text.replace(&placeholder, value);
     }
     if let Some(start) = text.find("{{") {
-        let end = text[start..].find("}}").map_or(text.len(), |end| start + end + 2);
+        let end = text[start..]
+            .find("}}")
+            .map_or(text.len(), |end| start + end + 2);
         return Err(TemplateError::Leftover {
             placeholder: text[start..end.min(start + 60)].to_string(),
         });
@@ -79,7 +90,10 @@ mod tests {
     #[test]
     fn renders_by_the_rules() {
         let template = "#: note {{x}}\nA={{a}}\nB={{b}}{{a}}\n";
-        assert_eq!(render_template(template, &[("a", "1"), ("b", "2")]).unwrap(), "A=1\nB=21\n");
+        assert_eq!(
+            render_template(template, &[("a", "1"), ("b", "2")]).unwrap(),
+            "A=1\nB=21\n"
+        );
         assert_eq!(
             render_template(template, &[("a", "1")]),
             Err(TemplateError::Leftover {
@@ -93,7 +107,8 @@ mod tests {
     fn shipped_templates_render_completely() {
         let distributor = render_template(templates::DISTRIBUTOR_INIT, &[]).unwrap();
         assert!(!distributor.contains("#:") && distributor.contains("_distributor_init_local"));
-        let version = render_template(templates::CMAKE_CONFIG_VERSION, &[("version", "1.2")]).unwrap();
+        let version =
+            render_template(templates::CMAKE_CONFIG_VERSION, &[("version", "1.2")]).unwrap();
         assert!(version.contains("set(PACKAGE_VERSION \"1.2\")"));
         let loader = render_template(templates::LOADER, &[]).unwrap_err();
         assert!(matches!(loader, TemplateError::Leftover { .. }));

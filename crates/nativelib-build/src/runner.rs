@@ -10,8 +10,8 @@ use std::sync::Mutex;
 
 use nativelib_recipe::BuildCommand;
 
-use crate::observer::{Observer, Phase};
 use crate::error::CommandFailure;
+use crate::observer::{Observer, Phase};
 use crate::Error;
 
 /// How many of the log's last lines a failure reports.
@@ -41,7 +41,11 @@ impl BuildLog {
                 format!("{stem}-{seconds}-{counter}.log")
             };
             let path = directory.join(name);
-            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
                 Ok(file) => {
                     return Ok(Self {
                         path,
@@ -49,7 +53,9 @@ impl BuildLog {
                         tail: Mutex::new(VecDeque::with_capacity(TAIL_LINES)),
                     })
                 }
-                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists && counter < 1000 => {
+                Err(error)
+                    if error.kind() == std::io::ErrorKind::AlreadyExists && counter < 1000 =>
+                {
                     counter += 1;
                 }
                 Err(error) => return Err(Error::io("create", &path)(error)),
@@ -111,7 +117,10 @@ pub(crate) fn run_commands(
     for command in commands {
         let shown = command.to_string();
         observer.phase(context.what, Phase::Compile, &shown);
-        log.line(&format!("$ cd {} && {shown}", command.working_directory.display()));
+        log.line(&format!(
+            "$ cd {} && {shown}",
+            command.working_directory.display()
+        ));
         let result = run_one(command, log, observer, context);
         log.flush();
         result?;
@@ -171,7 +180,10 @@ fn run_one(
     if status.success() {
         return Ok(());
     }
-    let status_text = match (status.code(), std::os::unix::process::ExitStatusExt::signal(&status)) {
+    let status_text = match (
+        status.code(),
+        std::os::unix::process::ExitStatusExt::signal(&status),
+    ) {
         (Some(code), _) => format!("exited with status {code}"),
         (None, Some(signal)) => format!("was killed by signal {signal}"),
         (None, None) => "failed".to_string(),
@@ -214,15 +226,30 @@ mod tests {
             extra_environment: &[("EXTRA".to_string(), "x".to_string())],
         };
         let commands = [
-            command(&["sh", "-c", "echo $GREETING$EXTRA; echo oops >&2"], directory.path()),
-            command(&["sh", "-c", "for i in $(seq 1 30); do echo line$i; done; exit 3"], directory.path()),
+            command(
+                &["sh", "-c", "echo $GREETING$EXTRA; echo oops >&2"],
+                directory.path(),
+            ),
+            command(
+                &[
+                    "sh",
+                    "-c",
+                    "for i in $(seq 1 30); do echo line$i; done; exit 3",
+                ],
+                directory.path(),
+            ),
             command(&["sh", "-c", "echo never"], directory.path()),
         ];
         let error = run_commands(&commands, &log, &SilentObserver, &context).unwrap_err();
         let Error::CommandFailed(failure) = &error else {
             panic!("{error}");
         };
-        let CommandFailure { status, log_tail, log: path, .. } = failure.as_ref();
+        let CommandFailure {
+            status,
+            log_tail,
+            log: path,
+            ..
+        } = failure.as_ref();
         assert_eq!(status, "exited with status 3");
         assert_eq!(log_tail.len(), TAIL_LINES);
         assert_eq!(log_tail[TAIL_LINES - 2], "line30");

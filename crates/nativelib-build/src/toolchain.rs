@@ -60,8 +60,14 @@ mod tests {
         let found = print_file_name("cc", "libgcc_s.so.1").unwrap();
         let found = found.expect("gcc knows libgcc_s.so.1");
         assert!(found.is_absolute());
-        assert!(!std::fs::symlink_metadata(&found).unwrap().file_type().is_symlink());
-        assert_eq!(print_file_name("cc", "libno-such-library.so.7").unwrap(), None);
+        assert!(!std::fs::symlink_metadata(&found)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(
+            print_file_name("cc", "libno-such-library.so.7").unwrap(),
+            None
+        );
     }
 
     #[test]

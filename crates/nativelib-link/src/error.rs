@@ -8,14 +8,14 @@ use std::path::PathBuf;
 pub enum Error {
     /// A wheel could not be opened, verified or audited.
     #[error(transparent)]
-    Audit(#[from] nativelib_audit::Error),
+    Audit(Box<nativelib_audit::Error>),
 
     /// A wheel could not be opened or written.
     #[error("Failed to process wheel `{}`", path.display())]
     Wheel {
         path: PathBuf,
         #[source]
-        source: nativelib_wheel::Error,
+        source: Box<nativelib_wheel::Error>,
     },
 
     /// An ELF file could not be rewritten.
@@ -100,7 +100,21 @@ pub enum Error {
     NoPackage { path: PathBuf },
 }
 
+impl From<nativelib_audit::Error> for Error {
+    fn from(error: nativelib_audit::Error) -> Self {
+        Error::Audit(Box::new(error))
+    }
+}
+
 impl Error {
+    /// A [`Error::Wheel`] for `path`.
+    pub(crate) fn wheel(path: &std::path::Path, source: nativelib_wheel::Error) -> Self {
+        Error::Wheel {
+            path: path.to_path_buf(),
+            source: Box::new(source),
+        }
+    }
+
     /// True when the inputs are readable but linking them would be wrong.
     pub fn is_refusal(&self) -> bool {
         matches!(

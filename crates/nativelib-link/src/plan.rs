@@ -278,7 +278,10 @@ fn orphans_after(
     gone: &BTreeSet<usize>,
     provider: &Provider,
 ) -> Vec<usize> {
-    let environment = [simulate(dependent, rewrites, gone), provider.wheel.clone()];
+    let environment = [
+        simulate(dependent, rewrites, gone),
+        provider.wheel.without_symbols(),
+    ];
     let resolution = resolve(&environment);
     environment[0]
         .binaries
@@ -297,7 +300,10 @@ fn prune_search_paths(
     gone: &BTreeSet<usize>,
     provider: &Provider,
 ) {
-    let environment = [simulate(dependent, rewrites, gone), provider.wheel.clone()];
+    let environment = [
+        simulate(dependent, rewrites, gone),
+        provider.wheel.without_symbols(),
+    ];
     let resolution = resolve(&environment);
     for rewrite in rewrites {
         let position = environment[0]
@@ -368,7 +374,7 @@ fn simulate(
     rewrites: &[BinaryRewrite],
     gone: &BTreeSet<usize>,
 ) -> InstalledWheel {
-    let mut wheel = dependent.clone();
+    let mut wheel = dependent.without_symbols();
     for rewrite in rewrites {
         let elf = &mut wheel.binaries[rewrite.binary].elf;
         for (old, new) in &rewrite.replace_needed {

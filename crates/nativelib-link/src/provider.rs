@@ -48,10 +48,7 @@ struct ManifestLibrary {
 impl Provider {
     /// Opens, verifies and audits a provider wheel.
     pub fn open(path: &Path, check: RecordCheck) -> Result<Provider, Error> {
-        let reader = WheelReader::open(path).map_err(|source| Error::Wheel {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let reader = WheelReader::open(path).map_err(|source| Error::wheel(path, source))?;
         let wheel = InstalledWheel::from_reader(&reader, check)?;
         let libraries: Vec<usize> = wheel
             .binaries
@@ -177,7 +174,7 @@ pub fn find_provider(name: &str, directory: &Path) -> Result<PathBuf, Error> {
         .collect();
     distributions.sort();
     distributions.dedup();
-    let exact = distributions.iter().any(|candidate| *candidate == wanted);
+    let exact = distributions.contains(&wanted);
     let matching: Vec<&String> = distributions
         .iter()
         .filter(|candidate| {

@@ -29,24 +29,7 @@ pub fn write_link(
     if same_file(&output, reader.path()) {
         return Err(Error::OutputIsInput { path: output });
     }
-    let wheel_error = |source| Error::Wheel {
-        path: reader.path().to_path_buf(),
-        source,
-    };
-
-    let rewritten: Vec<(String, Vec<u8>)> = plan
-        .rewrites
-        .par_iter()
-        .map(|planned| {
-            let bytes = reader.read(&planned.entry).map_err(wheel_error)?;
-            let output = rewrite(&bytes, &planned.edit()).map_err(|source| Error::Rewrite {
-                path: reader.path().to_path_buf(),
-                entry: planned.entry.clone(),
-                source,
-            })?;
-            Ok((planned.entry.clone(), output))
-        })
-        .collect::<Result<_, Error>>()?;
+    let wheel_error = |source| Error::wheel(reader.path(), source);
 
     let dist_info = reader.dist_info_dir();
     let metadata_entry = format!("{dist_info}/METADATA");
@@ -75,16 +58,30 @@ pub fn write_link(
         metadata.add_requires_dist(requirement);
     }
     let mut wheel_file = reader.wheel_file().clone();
-    let new_filename: WheelFilename =
-        plan.output_filename
-            .parse()
-            .map_err(|source| Error::Wheel {
-                path: output.clone(),
-                source,
-            })?;
+    let new_filename: WheelFilename = plan
+        .output_filename
+        .parse()
+        .map_err(|source| Error::wheel(&output, source))?;
     wheel_file.set_tags(&new_filename.expanded_tags());
 
     let mut writer = WheelWriter::new(dist_info);
+    let rewritten: Vec<(String, nativelib_wheel::PreparedFile)> = plan
+        .rewrites
+        .par_iter()
+        .map(|planned| {
+            let bytes = reader.read(&planned.entry).map_err(wheel_error)?;
+            let output = rewrite(&bytes, &planned.edit()).map_err(|source| Error::Rewrite {
+                path: reader.path().to_path_buf(),
+                entry: planned.entry.clone(),
+                source,
+            })?;
+            drop(bytes);
+            let prepared = writer
+                .prepare_file(&planned.entry, &output, true)
+                .map_err(wheel_error)?;
+            Ok((planned.entry.clone(), prepared))
+        })
+        .collect::<Result<_, Error>>()?;
     let removed: Vec<&str> = plan
         .removed
         .iter()
@@ -114,8 +111,8 @@ pub fn write_link(
             writer.copy_raw(reader, name);
         }
     }
-    for (name, bytes) in rewritten {
-        writer.add_file(&name, bytes, true);
+    for (name, prepared) in rewritten {
+        writer.add_prepared(&name, prepared);
     }
     writer.add_file(
         &plan.preloader.entry,
@@ -125,9 +122,8 @@ pub fn write_link(
     if let Some((init, contents)) = patched_init {
         writer.add_file(init, contents.clone().into_bytes(), false);
     }
-    writer.write(&output).map_err(|source| Error::Wheel {
-        path: output.clone(),
-        source,
-    })?;
+    writer
+        .write(&output)
+        .map_err(|source| Error::wheel(&output, source))?;
     Ok(output)
 }

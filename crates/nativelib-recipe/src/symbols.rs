@@ -30,11 +30,11 @@ impl SymbolPolicy {
             && self
                 .prefix
                 .as_deref()
-                .map_or(true, |prefix| symbol.starts_with(prefix))
+                .is_none_or(|prefix| symbol.starts_with(prefix))
             && self
                 .suffix
                 .as_deref()
-                .map_or(true, |suffix| symbol.ends_with(suffix));
+                .is_none_or(|suffix| symbol.ends_with(suffix));
         affixed || self.keep.iter().any(|pattern| glob_match(pattern, symbol))
     }
 }

@@ -109,7 +109,7 @@ pub(crate) fn python_identifier(value: &str) -> Result<(), Problem> {
 /// A shared library SONAME: `lib<name>.so` optionally followed by `.<number>` parts.
 pub(crate) fn soname(value: &str) -> Result<(), Problem> {
     let fix = "write `lib<name>.so` or `lib<name>.so.<major>` with a name no other library uses, \
-               e.g. `libnativelib_openblas32.so.0`";
+               e.g. `libopenblas32_nativelib.so.0`";
     let bad = |problem: String| Err(Problem::new(problem, fix));
     let Some(rest) = value.strip_prefix("lib") else {
         return bad(format!("`{value}` does not start with `lib`"));
@@ -459,7 +459,7 @@ mod tests {
     fn sonames_look_like_lib_name_so_numbers() {
         for name in [
             "libgomp-nativelib.so.1",
-            "libnativelib_openblas32.so.0",
+            "libopenblas32_nativelib.so.0",
             "libx.so",
             "libstdc++.so.6.0.30",
         ] {

@@ -14,7 +14,7 @@ pub struct WheelSpec {
     /// Where the library goes inside the wheel.
     pub layout: Layout,
     /// The SONAME the packaged library is given, unique to this wheel, such as
-    /// `libnativelib_openblas32.so.0`.
+    /// `libopenblas32_nativelib.so.0`.
     pub soname: String,
 }
 
@@ -65,7 +65,7 @@ mod tests {
             package: "nativelib_openblas32".to_string(),
             version: "0.3.31".to_string(),
             layout: Layout::Package,
-            soname: "libnativelib_openblas32.so.0".to_string(),
+            soname: "libopenblas32_nativelib.so.0".to_string(),
         };
         assert_eq!(wheel.library_directory(), "nativelib_openblas32/lib");
         assert_eq!(wheel.include_directory(), "nativelib_openblas32/include");

@@ -34,6 +34,15 @@ pub enum Error {
         #[source]
         source: ZipError,
     },
+    /// A large entry could not be buffered in a temporary file while it was verified.
+    #[error("Failed to buffer entry `{name}` in a temporary file")]
+    Spool {
+        /// The entry name.
+        name: String,
+        /// The I/O error.
+        #[source]
+        source: io::Error,
+    },
     /// An entry name starts with `/` or a drive letter.
     #[error("Entry `{name}` has an absolute path")]
     AbsolutePath {

@@ -1,5 +1,6 @@
 //! Wheel filenames and tags, METADATA/WHEEL/RECORD, a verifying reader and a deterministic writer.
 
+mod entry_content;
 mod error;
 mod filename;
 mod header;
@@ -15,6 +16,7 @@ mod writer;
 #[cfg(test)]
 mod test_wheels;
 
+pub use entry_content::{EntryContent, SPOOL_THRESHOLD};
 pub use error::Error;
 pub use filename::{normalize_name, WheelFilename};
 pub use header::HeaderFields;
@@ -23,4 +25,4 @@ pub use metadata::{CoreMetadata, WheelFile};
 pub use reader::{WheelEntry, WheelReader};
 pub use record::{Record, RecordEntry, RecordHash, SUPPORTED_HASH_ALGORITHMS};
 pub use verify::VerificationReport;
-pub use writer::WheelWriter;
+pub use writer::{PreparedFile, WheelWriter};

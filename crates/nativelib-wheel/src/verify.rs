@@ -1,7 +1,8 @@
 //! Checking entry contents against RECORD: one streaming decompression per entry that hashes
-//! as it goes, run in parallel with one archive handle per task, optionally keeping the bytes
-//! of selected entries. A complete pass remembers every entry's actual hash and size, which the
-//! writer reuses for raw copies.
+//! as it goes, run in parallel with one archive handle per task, optionally handing selected
+//! entries to a callback right after they are verified (so their bytes can be dropped at once).
+//! A complete pass remembers every entry's actual hash and size, which the writer reuses for raw
+//! copies.
 
 use std::cmp::Reverse;
 use std::io::Read;
@@ -10,6 +11,7 @@ use rayon::prelude::*;
 use zip::result::ZipError;
 use zip::{ZipArchive, ZipReadOptions};
 
+use crate::entry_content::{EntryContent, Spool, SPOOL_THRESHOLD};
 use crate::reader::OpenedWheel;
 use crate::record::ContentHasher;
 use crate::shared_file::SharedFile;
@@ -19,24 +21,57 @@ use crate::{Error, RecordEntry, WheelReader};
 const HEAD_LENGTH: usize = 4;
 /// The streaming buffer per task.
 const BUFFER_LENGTH: usize = 128 * 1024;
-/// The most a kept entry's declared size may pre-allocate (a lying header must not).
-const MAX_PREALLOCATION: u64 = 256 * 1024 * 1024;
+/// A spool limit that keeps every kept entry in memory.
+const NEVER_SPOOL: u64 = u64::MAX;
 
-/// The outcome of [`WheelReader::verify_and_read_reporting`]: the kept entries, and the RECORD
-/// mismatches found instead of failing on the first.
-#[derive(Debug, Default)]
-pub struct VerificationReport {
-    /// The entries `keep` selected, in archive order, as `(name, bytes)`.
-    pub kept: Vec<(String, Vec<u8>)>,
+/// The outcome of a reporting pass ([`WheelReader::verify_and_read_reporting`],
+/// [`WheelReader::verify_and_map_reporting`]): the kept entries, and the RECORD mismatches
+/// found instead of failing on the first.
+#[derive(Debug)]
+pub struct VerificationReport<T = Vec<u8>> {
+    /// The entries `keep` selected, in archive order, as `(name, bytes)` (or what `map` made of
+    /// them).
+    pub kept: Vec<(String, T)>,
     /// One [`Error::HashMismatch`] or [`Error::SizeMismatch`] per mismatching entry, in archive
     /// order.
     pub mismatches: Vec<Error>,
 }
 
+impl<T> Default for VerificationReport<T> {
+    fn default() -> Self {
+        Self {
+            kept: Vec::new(),
+            mismatches: Vec::new(),
+        }
+    }
+}
+
+/// What a pass does with a RECORD hash or size mismatch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mismatches {
+    /// Fail with the first, in archive order.
+    Fail,
+    /// Collect them in the report.
+    Report,
+}
+
+/// Selects entries by name and first bytes.
+type Keep<'a> = &'a (dyn Fn(&str, &[u8]) -> bool + Sync);
+/// Turns a kept entry's content into what the pass returns.
+type Map<'a, T> = &'a (dyn Fn(&str, EntryContent<'_>) -> T + Sync);
+
+/// Which entries a pass keeps, what it makes of them, and from what size it spools them to a
+/// temporary file.
+pub(crate) struct Selection<'a, T> {
+    pub(crate) keep: Keep<'a>,
+    pub(crate) map: Map<'a, T>,
+    pub(crate) spool_limit: u64,
+}
+
 /// What streaming one entry found.
-pub(crate) struct EntryCheck {
-    /// The bytes, if `keep` selected the entry.
-    pub(crate) content: Option<Vec<u8>>,
+pub(crate) struct EntryCheck<T> {
+    /// What `map` returned, if `keep` selected the entry.
+    pub(crate) content: Option<T>,
     /// The content's actual hash (in RECORD's algorithm) and size, if RECORD has a hash for it.
     pub(crate) actual: Option<RecordEntry>,
     /// The hash or size mismatch against RECORD, if any.
@@ -70,20 +105,20 @@ impl WheelReader {
     /// bytes of the entries for which `keep(name, first_bytes)` is true (`first_bytes` = up to
     /// the first 4 bytes, so callers can select ELF files by magic). Parallel.
     ///
-    /// Kept entries are returned in archive order. Entries not kept are hashed while streaming
-    /// and never held whole. If several entries fail, the error of the first in archive order
-    /// is returned.
+    /// Kept entries are returned in archive order, all held in memory at once; to look at large
+    /// entries one at a time, use [`verify_and_map`](Self::verify_and_map). Entries not kept are
+    /// hashed while streaming and never held whole. If several entries fail, the error of the
+    /// first in archive order is returned.
     pub fn verify_and_read(
         &self,
         keep: impl Fn(&str, &[u8]) -> bool + Sync,
     ) -> Result<Vec<(String, Vec<u8>)>, Error> {
-        let (report, actual_records) = self.check_all(&keep)?;
-        if let Some(mismatch) = report.mismatches.into_iter().next() {
-            return Err(mismatch);
-        }
-        // A concurrent complete pass computed the same values; keeping either is fine.
-        let _ = self.opened.actual_records.set(actual_records);
-        Ok(report.kept)
+        let report = self.check_all(&keep, &content_bytes, NEVER_SPOOL, Mismatches::Fail)?;
+        report
+            .kept
+            .into_iter()
+            .map(|(name, bytes)| Ok((name, bytes?)))
+            .collect()
     }
 
     /// Like [`verify_and_read`](Self::verify_and_read), but a RECORD hash or size mismatch is
@@ -97,22 +132,67 @@ impl WheelReader {
         &self,
         keep: impl Fn(&str, &[u8]) -> bool + Sync,
     ) -> Result<VerificationReport, Error> {
-        let (report, actual_records) = self.check_all(&keep)?;
-        let _ = self.opened.actual_records.set(actual_records);
-        Ok(report)
+        let report = self.check_all(&keep, &content_bytes, NEVER_SPOOL, Mismatches::Report)?;
+        let kept = report
+            .kept
+            .into_iter()
+            .map(|(name, bytes)| Ok((name, bytes?)))
+            .collect::<Result<_, Error>>()?;
+        Ok(VerificationReport {
+            kept,
+            mismatches: report.mismatches,
+        })
     }
 
-    /// Streams every file entry once; returns the report and each entry's actual RECORD row.
-    #[allow(clippy::type_complexity)]
-    fn check_all(
+    /// Verify every RECORD hash/size and, in the same single decompression pass, call
+    /// `map(name, content)` on each entry for which `keep(name, first_bytes)` is true, inside
+    /// the parallel task that verified it, right after it was verified; return what `map`
+    /// returned, in archive order.
+    ///
+    /// Each kept entry's content exists only until `map` returns, and content over
+    /// [`SPOOL_THRESHOLD`] is handed over in an anonymous temporary file rather than in memory,
+    /// so memory stays low however large the entries are. `map` runs on every kept entry,
+    /// before the pass knows whether another entry fails. If several entries fail, the error of
+    /// the first in archive order is returned.
+    pub fn verify_and_map<T: Send>(
         &self,
-        keep: &(dyn Fn(&str, &[u8]) -> bool + Sync),
-    ) -> Result<(VerificationReport, Vec<Option<RecordEntry>>), Error> {
+        keep: impl Fn(&str, &[u8]) -> bool + Sync,
+        map: impl Fn(&str, EntryContent<'_>) -> T + Sync,
+    ) -> Result<Vec<(String, T)>, Error> {
+        let report = self.check_all(&keep, &map, SPOOL_THRESHOLD, Mismatches::Fail)?;
+        Ok(report.kept)
+    }
+
+    /// Like [`verify_and_map`](Self::verify_and_map), but a RECORD hash or size mismatch is
+    /// reported in the result instead of failing, as in
+    /// [`verify_and_read_reporting`](Self::verify_and_read_reporting).
+    pub fn verify_and_map_reporting<T: Send>(
+        &self,
+        keep: impl Fn(&str, &[u8]) -> bool + Sync,
+        map: impl Fn(&str, EntryContent<'_>) -> T + Sync,
+    ) -> Result<VerificationReport<T>, Error> {
+        self.check_all(&keep, &map, SPOOL_THRESHOLD, Mismatches::Report)
+    }
+
+    /// Streams every file entry once, mapping the kept ones, content over `spool_limit` bytes
+    /// in a temporary file. A pass that does not fail remembers each entry's actual RECORD row.
+    pub(crate) fn check_all<T: Send>(
+        &self,
+        keep: Keep<'_>,
+        map: Map<'_, T>,
+        spool_limit: u64,
+        mismatches: Mismatches,
+    ) -> Result<VerificationReport<T>, Error> {
         let opened = &self.opened;
         let indices: Vec<usize> = (0..opened.entries.len())
             .filter(|&index| !opened.entries[index].is_dir)
             .collect();
-        let mut results = opened.check_entries(&indices, keep);
+        let selection = Selection {
+            keep,
+            map,
+            spool_limit,
+        };
+        let mut results = opened.check_entries(&indices, &selection);
         results.sort_unstable_by_key(|(index, _)| *index);
         let mut report = VerificationReport::default();
         let mut actual_records = vec![None; opened.entries.len()];
@@ -126,43 +206,96 @@ impl WheelReader {
             report.mismatches.extend(check.mismatch);
             actual_records[index] = check.actual;
         }
-        Ok((report, actual_records))
+        if mismatches == Mismatches::Fail {
+            if let Some(mismatch) = report.mismatches.drain(..).next() {
+                return Err(mismatch);
+            }
+        }
+        // A concurrent complete pass computed the same values; keeping either is fine.
+        let _ = self.opened.actual_records.set(actual_records);
+        Ok(report)
     }
+}
+
+/// The `map` of the reading passes: a copy of the content in memory.
+fn content_bytes(name: &str, content: EntryContent<'_>) -> Result<Vec<u8>, Error> {
+    content.into_bytes().map_err(|source| Error::Spool {
+        name: name.to_string(),
+        source,
+    })
 }
 
 impl OpenedWheel {
     /// Checks the entries at `indices` in parallel, largest first so that one big entry does
     /// not start last; returns each index with its outcome, in no set order.
-    pub(crate) fn check_entries(
+    pub(crate) fn check_entries<T: Send>(
         &self,
         indices: &[usize],
-        keep: &(dyn Fn(&str, &[u8]) -> bool + Sync),
-    ) -> Vec<(usize, Result<EntryCheck, Error>)> {
+        selection: &Selection<'_, T>,
+    ) -> Vec<(usize, Result<EntryCheck<T>, Error>)> {
         let mut by_size = indices.to_vec();
         by_size.sort_unstable_by_key(|&index| Reverse(self.entries[index].compressed_size));
         by_size
             .par_iter()
             .with_max_len(1)
             .map_init(
-                || (self.archive.clone(), Vec::new()),
-                |(archive, buffer), &index| (index, self.check_entry(archive, buffer, index, keep)),
+                || (self.archive.clone(), Vec::new(), Vec::new()),
+                |(archive, buffer, memory), &index| {
+                    let check = self.check_entry_mapped(archive, buffer, memory, index, selection);
+                    (index, check)
+                },
             )
             .collect()
     }
 
-    /// Streams one entry through its RECORD hasher and size count, keeping its bytes if `keep`
-    /// selects it. RECORD and signature files (no hash) are only read. Fails only if the entry
-    /// cannot be read; a mismatch with RECORD is part of the result.
+    /// [`check_entry_mapped`](Self::check_entry_mapped) returning the bytes of an entry
+    /// `keep` selects.
     pub(crate) fn check_entry(
         &self,
         archive: &mut ZipArchive<SharedFile>,
         buffer: &mut Vec<u8>,
         index: usize,
-        keep: &(dyn Fn(&str, &[u8]) -> bool + Sync),
-    ) -> Result<EntryCheck, Error> {
+        keep: Keep<'_>,
+    ) -> Result<EntryCheck<Vec<u8>>, Error> {
+        let mut memory = Vec::new();
+        let selection = Selection {
+            keep,
+            map: &|_, _| (),
+            spool_limit: NEVER_SPOOL,
+        };
+        let check = self.check_entry_mapped(archive, buffer, &mut memory, index, &selection)?;
+        // Never spooled, a kept entry's content is left in `memory`.
+        Ok(EntryCheck {
+            content: check.content.map(|()| memory),
+            actual: check.actual,
+            mismatch: check.mismatch,
+        })
+    }
+
+    /// Streams one entry through its RECORD hasher and size count and, if `keep` selects it,
+    /// into `memory` (or a temporary file past `spool_limit` bytes), then hands it to `map`.
+    /// RECORD and signature files (no hash) are only read. Fails only if the entry cannot be
+    /// read or spooled; a mismatch with RECORD is part of the result.
+    pub(crate) fn check_entry_mapped<T>(
+        &self,
+        archive: &mut ZipArchive<SharedFile>,
+        buffer: &mut Vec<u8>,
+        memory: &mut Vec<u8>,
+        index: usize,
+        selection: &Selection<'_, T>,
+    ) -> Result<EntryCheck<T>, Error> {
+        let Selection {
+            keep,
+            map,
+            spool_limit,
+        } = *selection;
         let entry = &self.entries[index];
         let name = entry.name.as_str();
         let read_error = |source: ZipError| Error::ReadEntry {
+            name: name.to_string(),
+            source,
+        };
+        let spool_error = |source| Error::Spool {
             name: name.to_string(),
             source,
         };
@@ -199,35 +332,32 @@ impl OpenedWheel {
             head_length += read;
         }
         let head = &head[..head_length];
-        let (size, content) = if keep(name, head) {
-            let mut content = Vec::with_capacity(entry.size.min(MAX_PREALLOCATION) as usize);
-            content.extend_from_slice(head);
-            file.read_to_end(&mut content)
-                .map_err(|error| read_error(error.into()))?;
-            if let Some(hasher) = &mut hasher {
-                hasher.update(&content);
-            }
-            (content.len() as u64, Some(content))
+        let mut spool = if keep(name, head) {
+            Some(Spool::new(spool_limit, entry.size, memory).map_err(spool_error)?)
         } else {
-            if let Some(hasher) = &mut hasher {
-                hasher.update(head);
-            }
-            buffer.resize(BUFFER_LENGTH, 0);
-            let mut size = head_length as u64;
-            loop {
-                let read = file
-                    .read(buffer)
-                    .map_err(|error| read_error(error.into()))?;
-                if read == 0 {
-                    break;
-                }
-                size += read as u64;
-                if let Some(hasher) = &mut hasher {
-                    hasher.update(&buffer[..read]);
-                }
-            }
-            (size, None)
+            None
         };
+
+        // The content, in chunks that stay in cache while they are hashed and spooled.
+        buffer.resize(BUFFER_LENGTH, 0);
+        let mut size = 0;
+        let mut chunk = head;
+        loop {
+            size += chunk.len() as u64;
+            if let Some(hasher) = &mut hasher {
+                hasher.update(chunk);
+            }
+            if let Some(spool) = &mut spool {
+                spool.write(chunk).map_err(spool_error)?;
+            }
+            let read = file
+                .read(buffer)
+                .map_err(|error| read_error(error.into()))?;
+            if read == 0 {
+                break;
+            }
+            chunk = &buffer[..read];
+        }
 
         let actual_hash = hasher.map(ContentHasher::finish);
         let expected_size = record_entry.and_then(|record_entry| record_entry.size);
@@ -247,6 +377,10 @@ impl OpenedWheel {
                 }),
                 _ => None,
             },
+        };
+        let content = match spool {
+            Some(spool) => Some(map(name, spool.finish().map_err(spool_error)?)),
+            None => None,
         };
         Ok(EntryCheck {
             content,
@@ -331,6 +465,141 @@ mod tests {
         assert_eq!(
             actual[index].as_ref().unwrap().hash,
             Some(RecordHash::sha256(b"ab"))
+        );
+    }
+
+    /// What a test `map` records of one entry: its kind and its bytes.
+    fn describe(content: EntryContent<'_>) -> (&'static str, u64, Vec<u8>) {
+        let kind = match &content {
+            EntryContent::Bytes(_) => "bytes",
+            EntryContent::Spooled { .. } => "spooled",
+        };
+        let size = content.size();
+        (kind, size, content.into_bytes().unwrap())
+    }
+
+    #[test]
+    fn maps_kept_entries_spooling_large_ones() {
+        let directory = tempfile::tempdir().unwrap();
+        let library = compile_shared_library(directory.path());
+        let mut small_elf = ELF_MAGIC.to_vec();
+        small_elf.extend_from_slice(b"\x02\x01 small");
+        let mut entries = valid_entries();
+        entries.push(ZipEntry::file("demo_pkg/_native.so", library.clone()));
+        entries.push(ZipEntry::file("demo_pkg/_small.so", small_elf.clone()));
+        let wheel = open_with_record(directory.path(), entries, |_| {});
+        let threshold = 1000;
+        assert!(library.len() > threshold && small_elf.len() < threshold);
+
+        let mapped_by = std::sync::Mutex::new(Vec::new());
+        let report = wheel
+            .check_all(
+                &|_, head| head == ELF_MAGIC,
+                &|name, content| {
+                    let thread = std::thread::current().id();
+                    mapped_by.lock().unwrap().push((name.to_string(), thread));
+                    describe(content)
+                },
+                threshold as u64,
+                Mismatches::Fail,
+            )
+            .unwrap();
+        assert_eq!(
+            report.kept,
+            [
+                (
+                    "demo_pkg/_native.so".to_string(),
+                    ("spooled", library.len() as u64, library.clone())
+                ),
+                (
+                    "demo_pkg/_small.so".to_string(),
+                    ("bytes", small_elf.len() as u64, small_elf)
+                ),
+            ]
+        );
+        assert!(report.mismatches.is_empty());
+        // `map` ran in the pass's parallel tasks, not after the pass on the caller's thread.
+        let mapped_by = mapped_by.into_inner().unwrap();
+        assert_eq!(mapped_by.len(), 2);
+        let caller = std::thread::current().id();
+        assert!(mapped_by.iter().all(|(_, thread)| *thread != caller));
+        // The pass was complete: the writer can reuse its hashes.
+        let actual = wheel.opened.actual_records.get().unwrap();
+        let index = wheel
+            .opened
+            .archive
+            .index_for_name("demo_pkg/_native.so")
+            .unwrap();
+        assert_eq!(
+            actual[index].as_ref().unwrap().hash,
+            Some(RecordHash::sha256(&library))
+        );
+
+        // The public pass keeps a small library in memory (the threshold is megabytes).
+        let kept = wheel
+            .verify_and_map(|_, head| head == ELF_MAGIC, |_, content| describe(content))
+            .unwrap();
+        assert_eq!(kept[0].1, ("bytes", library.len() as u64, library));
+    }
+
+    #[test]
+    fn maps_or_fails_on_mismatches() {
+        let directory = tempfile::tempdir().unwrap();
+        let library = compile_shared_library(directory.path());
+        let mut entries = valid_entries();
+        entries.push(ZipEntry::file("demo_pkg/_native.so", library.clone()));
+        let wrong = RecordHash::sha256(b"an older build");
+        let wheel = open_with_record(directory.path(), entries, |record| {
+            row(record, "demo_pkg/_native.so").hash = Some(wrong.clone());
+            row(record, "demo_pkg/data.bin").size = Some(1);
+        });
+        let keep = |_: &str, head: &[u8]| head == ELF_MAGIC;
+
+        let error = wheel
+            .verify_and_map(keep, |_, content| content.size())
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::SizeMismatch { name, .. } if name == "demo_pkg/data.bin"),
+            "{error}"
+        );
+        assert!(wheel.opened.actual_records.get().is_none());
+
+        let report = wheel
+            .check_all(
+                &keep,
+                &|_, content| describe(content),
+                100,
+                Mismatches::Report,
+            )
+            .unwrap();
+        assert_eq!(
+            report.kept,
+            [(
+                "demo_pkg/_native.so".to_string(),
+                ("spooled", library.len() as u64, library.clone())
+            )]
+        );
+        let mismatched: Vec<&str> = report
+            .mismatches
+            .iter()
+            .map(|error| match error {
+                Error::HashMismatch { name, .. } | Error::SizeMismatch { name, .. } => {
+                    name.as_str()
+                }
+                other => panic!("unexpected error: {other}"),
+            })
+            .collect();
+        assert_eq!(mismatched, ["demo_pkg/data.bin", "demo_pkg/_native.so"]);
+        // A reporting pass records the actual content, for the writer's RECORD.
+        let actual = wheel.opened.actual_records.get().unwrap();
+        let index = wheel
+            .opened
+            .archive
+            .index_for_name("demo_pkg/_native.so")
+            .unwrap();
+        assert_eq!(
+            actual[index].as_ref().unwrap().hash,
+            Some(RecordHash::sha256(&library))
         );
     }
 
@@ -518,15 +787,21 @@ mod tests {
                 continue;
             }
             let report = wheel
-                .verify_and_read_reporting(|name, head| head == ELF_MAGIC && name.contains(".so"))
+                .verify_and_map_reporting(
+                    |name, head| head == ELF_MAGIC && name.contains(".so"),
+                    |_, content| {
+                        let spooled = matches!(content, EntryContent::Spooled { .. });
+                        (content.size(), spooled)
+                    },
+                )
                 .unwrap_or_else(|error| panic!("{}: {error:?}", path.display()));
             assert!(!report.kept.is_empty(), "{}", path.display());
-            for (name, bytes) in &report.kept {
-                assert_eq!(
-                    Some(bytes.len() as u64),
-                    wheel.entry(name).map(|entry| entry.size)
-                );
+            for (name, (size, spooled)) in &report.kept {
+                assert_eq!(Some(*size), wheel.entry(name).map(|entry| entry.size));
+                assert_eq!(*spooled, *size > SPOOL_THRESHOLD, "{name}");
             }
+            // The OpenBLAS library (over 20 MB) is handed over in a file.
+            assert!(report.kept.iter().any(|(_, (_, spooled))| *spooled));
             // PyPI's scipy-openblas32 0.3.27.44.6 ships a RECORD row for its libgfortran that
             // predates the file's last rewrite; scipy-openblas64 0.3.34.481.3 is consistent.
             let mismatched: Vec<String> = report

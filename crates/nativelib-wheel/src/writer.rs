@@ -51,6 +51,10 @@ enum PendingFile {
         bytes: Vec<u8>,
         executable: bool,
     },
+    Prepared {
+        name: String,
+        prepared: Box<PreparedFile>,
+    },
     Raw {
         name: String,
         source: Arc<OpenedWheel>,
@@ -60,9 +64,18 @@ enum PendingFile {
 impl PendingFile {
     fn name(&self) -> &str {
         match self {
-            PendingFile::New { name, .. } | PendingFile::Raw { name, .. } => name,
+            PendingFile::New { name, .. }
+            | PendingFile::Raw { name, .. }
+            | PendingFile::Prepared { name, .. } => name,
         }
     }
+}
+
+/// A new file compressed ahead of [`WheelWriter::write`].
+#[derive(Debug)]
+pub struct PreparedFile {
+    prepared: PreparedZipFile,
+    record_entry: RecordEntry,
 }
 
 /// A file ready to be appended, with its RECORD row.
@@ -105,6 +118,45 @@ impl WheelWriter {
             name: name.to_string(),
             bytes,
             executable,
+        });
+    }
+
+    /// Compresses and hashes a new file now (callable from parallel tasks), to add with
+    /// [`add_prepared`](Self::add_prepared).
+    pub fn prepare_file(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        executable: bool,
+    ) -> Result<PreparedFile, Error> {
+        let timestamp = self.timestamp()?;
+        let mode = if executable {
+            EXECUTABLE_MODE
+        } else {
+            FILE_MODE
+        };
+        let options = file_options(timestamp, mode, self.compression_level);
+        let prepared = PreparedZipFile::from_data(name, options, bytes).map_err(|source| {
+            Error::WriteEntry {
+                name: name.to_string(),
+                source,
+            }
+        })?;
+        Ok(PreparedFile {
+            prepared,
+            record_entry: RecordEntry {
+                path: name.to_string(),
+                hash: Some(RecordHash::sha256(bytes)),
+                size: Some(bytes.len() as u64),
+            },
+        })
+    }
+
+    /// Adds a file compressed by [`prepare_file`](Self::prepare_file).
+    pub fn add_prepared(&mut self, name: &str, prepared: PreparedFile) {
+        self.files.push(PendingFile::Prepared {
+            name: name.to_string(),
+            prepared: Box::new(prepared),
         });
     }
 
@@ -347,6 +399,11 @@ fn prepare(
             };
             Ok((name, ReadyFile::Compressed(prepared), record_entry))
         }
+        PendingFile::Prepared { name, prepared } => Ok((
+            name,
+            ReadyFile::Compressed(prepared.prepared),
+            prepared.record_entry,
+        )),
         PendingFile::Raw { name, source } => {
             let index = source_index(&source, &name)?;
             let entry = &source.entries[index];

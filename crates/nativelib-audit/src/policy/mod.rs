@@ -44,8 +44,9 @@ impl ManylinuxPolicy {
 
     /// Looks a policy up by name or legacy alias (`manylinux2014`).
     pub fn find(tag_prefix: &str) -> Option<ManylinuxPolicy> {
-        Self::all()
-            .find(|policy| policy.data.name == tag_prefix || policy.data.aliases.contains(&tag_prefix))
+        Self::all().find(|policy| {
+            policy.data.name == tag_prefix || policy.data.aliases.contains(&tag_prefix)
+        })
     }
 
     /// The policy's name, e.g. `manylinux_2_17`.
@@ -127,6 +128,38 @@ pub fn musllinux_allows_library(soname: &str) -> bool {
         || soname.starts_with("ld-musl-")
 }
 
+/// Decides the musllinux tag. musl does not version its symbols, so the binaries cannot tell
+/// musl 1.1 from 1.2 apart: the declared `musllinux_1_<minor>` tag is kept when the libraries are
+/// allowed (else `musllinux_1_1`, the oldest policy); a library no policy allows makes it
+/// `linux_<arch>`.
+pub fn musllinux_verdict(
+    architecture: &str,
+    requirements: &HostRequirements,
+    declared: Option<&str>,
+) -> PlatformVerdict {
+    let disallowed_libraries: Vec<ExternalLibrary> = requirements
+        .libraries
+        .iter()
+        .filter(|external| !musllinux_allows_library(&external.library))
+        .cloned()
+        .collect();
+    let tag = if !disallowed_libraries.is_empty() {
+        format!("linux_{architecture}")
+    } else {
+        let policy = declared
+            .and_then(|tag| tag.strip_suffix(&format!("_{architecture}")))
+            .filter(|policy| data::MUSLLINUX.iter().any(|(name, _)| name == policy))
+            .unwrap_or("musllinux_1_1");
+        format!("{policy}_{architecture}")
+    };
+    PlatformVerdict {
+        tags: vec![tag.clone()],
+        tag,
+        constraints: Vec::new(),
+        disallowed_libraries,
+    }
+}
+
 /// Parses `2.17` or `3.4.19` into numbers.
 fn parse_dotted(text: &str) -> Option<Vec<u64>> {
     text.split('.').map(|part| part.parse().ok()).collect()
@@ -199,10 +232,14 @@ pub fn glibc_minor_of_tag(tag: &str) -> Option<u32> {
         let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
         return digits.parse().ok();
     }
-    [("manylinux1_", 5), ("manylinux2010_", 12), ("manylinux2014_", 17)]
-        .into_iter()
-        .find(|(prefix, _)| tag.starts_with(prefix))
-        .map(|(_, minor)| minor)
+    [
+        ("manylinux1_", 5),
+        ("manylinux2010_", 12),
+        ("manylinux2014_", 17),
+    ]
+    .into_iter()
+    .find(|(prefix, _)| tag.starts_with(prefix))
+    .map(|(_, minor)| minor)
 }
 
 /// Decides the most compatible manylinux policy the requirements satisfy on an architecture.
@@ -219,7 +256,10 @@ pub fn manylinux_verdict(architecture: &str, requirements: &HostRequirements) ->
                 .all(|required| policy.allows_version(architecture, &required.version))
     };
     let policies: Vec<ManylinuxPolicy> = ManylinuxPolicy::all().collect();
-    let newest_libraries = policies.last().map(|policy| policy.data.libraries).unwrap_or(&[]);
+    let newest_libraries = policies
+        .last()
+        .map(|policy| policy.data.libraries)
+        .unwrap_or(&[]);
     let disallowed_libraries: Vec<ExternalLibrary> = requirements
         .libraries
         .iter()
@@ -270,9 +310,14 @@ mod tests {
 
     #[test]
     fn policies_are_ordered_from_oldest_glibc() {
-        let minors: Vec<u32> = ManylinuxPolicy::all().map(|policy| policy.glibc_minor()).collect();
+        let minors: Vec<u32> = ManylinuxPolicy::all()
+            .map(|policy| policy.glibc_minor())
+            .collect();
         assert_eq!(minors.first(), Some(&5));
-        assert!(minors.windows(2).all(|pair| pair[0] < pair[1]), "{minors:?}");
+        assert!(
+            minors.windows(2).all(|pair| pair[0] < pair[1]),
+            "{minors:?}"
+        );
     }
 
     #[test]
@@ -286,7 +331,10 @@ mod tests {
         };
         let verdict = manylinux_verdict("x86_64", &requirements);
         assert_eq!(verdict.tag, "manylinux_2_17_x86_64");
-        assert_eq!(verdict.tags, ["manylinux_2_17_x86_64", "manylinux2014_x86_64"]);
+        assert_eq!(
+            verdict.tags,
+            ["manylinux_2_17_x86_64", "manylinux2014_x86_64"]
+        );
         assert_eq!(verdict.constraints, vec![requirement("GLIBC_2.17")]);
     }
 
@@ -308,7 +356,10 @@ mod tests {
             libraries: Vec::new(),
             versions: vec![requirement("GFORTRAN_8"), requirement("GLIBC_2.3.4")],
         };
-        assert_eq!(manylinux_verdict("x86_64", &requirements).tag, "manylinux_2_5_x86_64");
+        assert_eq!(
+            manylinux_verdict("x86_64", &requirements).tag,
+            "manylinux_2_5_x86_64"
+        );
     }
 
     #[test]
@@ -340,6 +391,33 @@ mod tests {
         assert!(!policy.allows_version("x86_64", "GLIBCXX_3.4.20"));
         assert!(!policy.allows_version("x86_64", "LIBATOMIC_1.0"));
         assert!(policy.allows_version("aarch64", "LIBATOMIC_1.0"));
+    }
+
+    #[test]
+    fn musllinux_keeps_the_declared_minor_when_libraries_are_allowed() {
+        let libc = HostRequirements {
+            libraries: vec![ExternalLibrary {
+                binary: "module.so".to_string(),
+                library: "libc.musl-x86_64.so.1".to_string(),
+            }],
+            versions: Vec::new(),
+        };
+        let verdict = musllinux_verdict("x86_64", &libc, Some("musllinux_1_2_x86_64"));
+        assert_eq!(verdict.tag, "musllinux_1_2_x86_64");
+        assert_eq!(
+            musllinux_verdict("x86_64", &libc, None).tag,
+            "musllinux_1_1_x86_64"
+        );
+        let foreign = HostRequirements {
+            libraries: vec![ExternalLibrary {
+                binary: "module.so".to_string(),
+                library: "libstdc++.so.6".to_string(),
+            }],
+            versions: Vec::new(),
+        };
+        let verdict = musllinux_verdict("x86_64", &foreign, Some("musllinux_1_2_x86_64"));
+        assert_eq!(verdict.tag, "linux_x86_64");
+        assert_eq!(verdict.disallowed_libraries.len(), 1);
     }
 
     #[test]

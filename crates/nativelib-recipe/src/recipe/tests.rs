@@ -66,7 +66,7 @@ fn openblas_recipe_has_three_variants_with_their_own_wheels() {
     );
     assert_eq!(lp64.wheel.distribution, "nativelib-openblas32");
     assert_eq!(lp64.wheel.package, "nativelib_openblas32");
-    assert_eq!(lp64.wheel.soname, "libnativelib_openblas32.so.0");
+    assert_eq!(lp64.wheel.soname, "libopenblas32_nativelib.so.0");
     assert_eq!(lp64.wheel.layout, Layout::Package);
     assert_eq!(lp64.wheel.version, "0.3.31");
     assert_eq!(lp64.symbols.prefix.as_deref(), Some("scipy_"));
@@ -105,7 +105,7 @@ fn openblas_recipe_has_three_variants_with_their_own_wheels() {
     assert_eq!(variables["TARGET"], "HASWELL", "base variables are kept");
 
     let openmp = recipe.variant(Some("ilp64-openmp")).unwrap();
-    assert_eq!(openmp.wheel.soname, "libnativelib_openblas64_openmp.so.0");
+    assert_eq!(openmp.wheel.soname, "libopenblas64_openmp_nativelib.so.0");
     let BuildSystem::Make { variables, .. } = &openmp.build.as_ref().unwrap().system else {
         panic!("expected make");
     };

@@ -116,7 +116,7 @@ fn a_missing_required_key_says_what_to_add() {
              `license = \"BSD-3-Clause\"`, the library's SPDX license expression"
         )
     );
-    let text = edited(OPENBLAS, ", soname = \"libnativelib_openblas32.so.0\"", "");
+    let text = edited(OPENBLAS, ", soname = \"libopenblas32_nativelib.so.0\"", "");
     let (_, message) = error_for(&text);
     assert!(
         message.starts_with("Missing key `soname` in [[variant]] of recipes/openblas.toml:"),
@@ -174,7 +174,7 @@ fn an_unknown_build_system_suggests_the_closest() {
 fn semantic_rules_name_the_key_and_fix() {
     let cases: &[(&str, &str, &str, &str)] = &[
         (
-            "soname = \"libnativelib_openblas64.so.0\"",
+            "soname = \"libopenblas64_nativelib.so.0\"",
             "soname = \"nativelib_openblas64.so\"",
             "Invalid `variant[1].wheel.soname`",
             "does not start with `lib`",
@@ -210,8 +210,8 @@ fn semantic_rules_name_the_key_and_fix() {
             "give every [[variant]] its own name",
         ),
         (
-            "soname = \"libnativelib_openblas64.so.0\"",
-            "soname = \"libnativelib_openblas32.so.0\"",
+            "soname = \"libopenblas64_nativelib.so.0\"",
+            "soname = \"libopenblas32_nativelib.so.0\"",
             "Invalid `variant[1].wheel.soname`",
             "both produce the SONAME",
         ),
