@@ -13,17 +13,6 @@ use crate::runtime::runtime_name;
 /// How many clashing symbol names a report lists per pair of libraries.
 pub const CLASH_SAMPLE_SIZE: usize = 12;
 
-/// Symbols every shared object defines; sharing them is not a clash. (Version definition names
-/// such as `GFORTRAN_8`, which appear as absolute symbols, are left out as well.)
-const LINKER_SYMBOLS: &[&str] = &[
-    "_init",
-    "_fini",
-    "_edata",
-    "_end",
-    "__bss_start",
-    "_DYNAMIC",
-];
-
 /// One copy of a library loaded into the process.
 #[derive(Debug, Clone, Serialize)]
 pub struct LibraryCopy {
@@ -150,17 +139,9 @@ fn symbol_clashes(
     let exports: Vec<HashSet<&str>> = loaded
         .iter()
         .map(|id| {
-            let elf = &wheels[id.wheel].binaries[id.binary].elf;
-            elf.defined_symbols
-                .iter()
-                .map(|symbol| symbol.name.as_str())
-                .filter(|name| {
-                    !LINKER_SYMBOLS.contains(name)
-                        && !elf
-                            .version_definitions
-                            .iter()
-                            .any(|version| version == name)
-                })
+            wheels[id.wheel].binaries[id.binary]
+                .elf
+                .exported_names()
                 .collect()
         })
         .collect();

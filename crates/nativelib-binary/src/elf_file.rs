@@ -90,6 +90,16 @@ pub struct ElfFile {
     pub version_definitions: Vec<String>,
 }
 
+/// Symbols the linker defines in every shared object; they belong to no library's interface.
+pub const LINKER_DEFINED_SYMBOLS: &[&str] = &[
+    "_init",
+    "_fini",
+    "_edata",
+    "_end",
+    "__bss_start",
+    "_DYNAMIC",
+];
+
 impl ElfFile {
     /// Parse the loading-related contents of an ELF file.
     pub fn parse(bytes: &[u8]) -> Result<ElfFile, Error> {
@@ -131,6 +141,22 @@ impl ElfFile {
                 reason: "unknown ELF class".to_string(),
             }),
         }
+    }
+
+    /// The names this object exports for other objects to bind to: its defined dynamic symbols
+    /// without the ones every linker defines (`_init`, `_end`, ...) and without the absolute
+    /// symbols that carry version definition names (`GFORTRAN_8`).
+    pub fn exported_names(&self) -> impl Iterator<Item = &str> {
+        self.defined_symbols
+            .iter()
+            .map(|symbol| symbol.name.as_str())
+            .filter(|name| {
+                !LINKER_DEFINED_SYMBOLS.contains(name)
+                    && !self
+                        .version_definitions
+                        .iter()
+                        .any(|version| version == name)
+            })
     }
 
     /// A copy without the symbol tables, for work that only follows dependencies (resolution

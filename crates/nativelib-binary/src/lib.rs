@@ -17,7 +17,7 @@ mod verification;
 mod test_support;
 
 pub use edit::{rewrite, ElfEdit};
-pub use elf_file::{is_elf, ElfClass, ElfFile, ElfKind, Endianness, Libc};
+pub use elf_file::{is_elf, ElfClass, ElfFile, ElfKind, Endianness, Libc, LINKER_DEFINED_SYMBOLS};
 pub use error::Error;
 pub use machine::Machine;
 pub use search_path::{SearchPath, SearchPathKind};

@@ -82,6 +82,7 @@ impl Contents<'_> {
         let dependency_packages: Vec<&str> = self
             .dependencies
             .iter()
+            .filter(|dependency| dependency.direct)
             .filter_map(|dependency| dependency.package.as_deref())
             .collect();
         let layout = match wheel.layout {
@@ -243,7 +244,11 @@ impl Contents<'_> {
         }
         fields.push("Requires-Python", ">=3.8");
         let mut metadata = CoreMetadata(fields);
-        for dependency in self.dependencies {
+        for dependency in self
+            .dependencies
+            .iter()
+            .filter(|dependency| dependency.direct)
+        {
             metadata.add_requires_dist(&dependency.requirement);
         }
         metadata.0.push("Description-Content-Type", "text/markdown");

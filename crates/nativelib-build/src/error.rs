@@ -170,6 +170,64 @@ pub enum Error {
         dependency: PathBuf,
     },
 
+    /// No wheel in the wheelhouse satisfies a `{ wheel = "..." }` dependency.
+    #[error(
+        "Recipe {} depends on the wheel `{requirement}`, which is not in the wheelhouse {} \
+         ({found}); {fix}",
+        recipe.display(), directory.display()
+    )]
+    DependencyWheelMissing {
+        /// The recipe file.
+        recipe: PathBuf,
+        /// The requirement, as written.
+        requirement: String,
+        /// The wheelhouse looked in.
+        directory: PathBuf,
+        /// What the wheelhouse holds instead.
+        found: String,
+        /// What to do.
+        fix: String,
+    },
+
+    /// The wheelhouse has the dependency only for another platform.
+    #[error(
+        "Recipe {} depends on the wheel `{requirement}`, but {} is built for {platform}, not for \
+         this machine ({machine}); {fix}",
+        recipe.display(), wheel.display()
+    )]
+    DependencyWheelPlatform {
+        /// The recipe file.
+        recipe: PathBuf,
+        /// The requirement, as written.
+        requirement: String,
+        /// The wheel found.
+        wheel: PathBuf,
+        /// Its platform tags.
+        platform: String,
+        /// This machine: `linux x86_64`.
+        machine: String,
+        /// What to do.
+        fix: String,
+    },
+
+    /// A wheel found for a `{ wheel = "..." }` dependency could not be read.
+    #[error(
+        "Failed to read {}, the wheel `{requirement}` that recipe {} depends on; rebuild it or \
+         remove it from the wheelhouse",
+        wheel.display(), recipe.display()
+    )]
+    DependencyWheelUnreadable {
+        /// The recipe file.
+        recipe: PathBuf,
+        /// The requirement, as written.
+        requirement: String,
+        /// The wheel.
+        wheel: PathBuf,
+        /// The cause.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
     /// A dependency wheel could not be read for the audit.
     #[error("Failed to audit the wheel of recipe {}", recipe.display())]
     Audit {

@@ -182,6 +182,7 @@ pub(crate) fn package(
         dependencies: request
             .dependencies
             .iter()
+            .filter(|dependency| dependency.direct)
             .map(|dependency| ManifestDependency {
                 requirement: dependency.requirement.clone(),
                 package: dependency.package.clone(),

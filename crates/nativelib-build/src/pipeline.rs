@@ -11,21 +11,21 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use nativelib_audit::install::{install_path, parent};
 use nativelib_recipe::{
-    dependency_order_for_variant, BuildDirectories, Dependency, Recipe, ResolvedRecipe, Source,
+    dependency_order_for_variant, BuildDirectories, Recipe, ResolvedRecipe, Source,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::archive::prepare_source_tree;
 use crate::collect::{from_collect, from_prefix};
+use crate::dependencies::{check_wheel_dependencies, dependency_wheels};
 use crate::fetch::fetch;
 use crate::key::{build_key, file_sha256, sha256_hex, tree_digest};
 use crate::licenses::{locate, LicenseFile};
 use crate::manifest::Manifest;
 use crate::observer::{Observer, Phase};
-use crate::package::{escaped_name, package, PackageRequest, Packaged};
-use crate::relink::{DependencyWheel, ProvidedLibrary};
+use crate::package::{package, PackageRequest, Packaged};
+use crate::relink::DependencyWheel;
 use crate::render::templates;
 use crate::runner::{run_commands, BuildLog, RunContext};
 use crate::symbols::version_script;
@@ -123,6 +123,8 @@ pub fn build_recipe(
     // Load the recipe itself first, so its own errors come unwrapped.
     Recipe::load(path)?.variant(variant)?;
     let order = dependency_order_for_variant(path, variant)?;
+    // A wheel dependency missing from the wheelhouse is found before anything is built.
+    check_wheel_dependencies(&order, &options.wheel_directory)?;
     let mut built: Vec<BuiltWheel> = Vec::new();
     for recipe in &order {
         let wheel = build_one(recipe, &built, options, observer)?;
@@ -146,7 +148,7 @@ fn build_one(
 ) -> Result<BuiltWheel, Error> {
     let started = Instant::now();
     let what = describe(recipe);
-    let dependencies = dependency_wheels(recipe, built)?;
+    let dependencies = dependency_wheels(recipe, built, &options.wheel_directory)?;
     let provided: HashSet<String> = dependencies
         .iter()
         .flat_map(|dependency| &dependency.libraries)
@@ -230,64 +232,6 @@ fn finish(
         build_timings: Vec::new(),
         seconds: 0.0,
     }
-}
-
-/// The wheels `recipe` depends on: built earlier in this run, or published.
-fn dependency_wheels(
-    recipe: &ResolvedRecipe,
-    built: &[BuiltWheel],
-) -> Result<Vec<DependencyWheel>, Error> {
-    let mut wheels = Vec::new();
-    for dependency in &recipe.dependencies {
-        match dependency {
-            Dependency::Wheel { requirement } => wheels.push(DependencyWheel {
-                requirement: requirement.clone(),
-                package: None,
-                libraries: Vec::new(),
-                wheel: None,
-            }),
-            Dependency::Recipe { path, variant } => {
-                let canonical = std::fs::canonicalize(path).map_err(Error::io("read", path))?;
-                let variant = match variant {
-                    Some(variant) => Some(variant.clone()),
-                    None => Recipe::load(path)?.variant(None)?.variant,
-                };
-                let found = built
-                    .iter()
-                    .find(|wheel| {
-                        wheel.variant == variant
-                            && std::fs::canonicalize(&wheel.recipe)
-                                .is_ok_and(|other| other == canonical)
-                    })
-                    .ok_or_else(|| Error::DependencyNotBuilt {
-                        recipe: recipe.recipe_path.clone(),
-                        dependency: path.clone(),
-                    })?;
-                let manifest = &found.manifest;
-                let data_dir = format!(
-                    "{}-{}.data",
-                    escaped_name(&manifest.distribution),
-                    manifest.version
-                );
-                wheels.push(DependencyWheel {
-                    requirement: format!("{}=={}", manifest.distribution, manifest.version),
-                    package: Some(manifest.package.clone()),
-                    libraries: manifest
-                        .libraries
-                        .iter()
-                        .map(|library| ProvidedLibrary {
-                            soname: library.soname.clone(),
-                            replaces: library.replaces.clone(),
-                            install_directory: parent(&install_path(&library.entry, &data_dir))
-                                .to_string(),
-                        })
-                        .collect(),
-                    wheel: Some(found.path.clone()),
-                });
-            }
-        }
-    }
-    Ok(wheels)
 }
 
 /// The digest that identifies the source: the pinned sha256, or a digest of a local directory.

@@ -30,12 +30,19 @@ pub(crate) struct ProvidedLibrary {
 pub(crate) struct DependencyWheel {
     /// The requirement for `Requires-Dist`.
     pub(crate) requirement: String,
+    /// Its distribution name.
+    pub(crate) distribution: String,
     /// Its import package (whose `preload()` runs first), when known.
     pub(crate) package: Option<String>,
     /// Its libraries (empty for a published wheel not built here).
     pub(crate) libraries: Vec<ProvidedLibrary>,
-    /// The wheel file, when built here (audited together with this one).
+    /// The wheel file (audited together with this one).
     pub(crate) wheel: Option<std::path::PathBuf>,
+    /// The requirements of its own dependencies, from its manifest.
+    pub(crate) requires: Vec<String>,
+    /// Whether the recipe names it (`Requires-Dist` and preloaded), rather than a dependency of
+    /// a dependency (only linked against and audited with).
+    pub(crate) direct: bool,
 }
 
 /// A library ready to pack.

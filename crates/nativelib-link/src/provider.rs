@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use nativelib_audit::{
     audit, BinaryRole, InstalledBinary, InstalledWheel, PlatformVerdict, RecordCheck,
 };
-use nativelib_wheel::{normalize_name, WheelFilename, WheelReader};
+use nativelib_wheel::{
+    compare_release, normalize_name, release_segments, WheelFilename, WheelReader,
+};
 
 use crate::Error;
 
@@ -139,12 +141,7 @@ impl Provider {
     /// may break the ABI (the next minor for 0.x versions, else the next major): OpenBLAS keeps
     /// its ABI within 0.3.x, and symbols added in this version may be used.
     pub fn requirement(&self) -> String {
-        let release: Vec<u64> = self
-            .version
-            .split('.')
-            .map_while(|part| part.parse().ok())
-            .collect();
-        let upper = match release.as_slice() {
+        let upper = match release_segments(&self.version).as_slice() {
             [0, minor, ..] => format!("0.{}", minor + 1),
             [major, ..] => format!("{}", major + 1),
             [] => return format!("{}=={}", self.distribution, self.version),
@@ -198,7 +195,7 @@ pub fn find_provider(name: &str, directory: &Path) -> Result<PathBuf, Error> {
         [single] => Ok(wheels
             .iter()
             .filter(|(filename, _)| filename.normalized_name() == **single)
-            .max_by(|(a, _), (b, _)| compare_versions(&a.version, &b.version))
+            .max_by(|(a, _), (b, _)| compare_release(&a.version, &b.version))
             .map(|(_, path)| path.clone())
             .expect("a matching distribution has a wheel")),
         several => Err(Error::AmbiguousProvider {
@@ -213,33 +210,9 @@ pub fn find_provider(name: &str, directory: &Path) -> Result<PathBuf, Error> {
     }
 }
 
-/// Orders release versions numerically component by component (`0.3.10` after `0.3.9`).
-fn compare_versions(left: &str, right: &str) -> std::cmp::Ordering {
-    let parts = |version: &str| -> Vec<u64> {
-        version
-            .split('.')
-            .map(|part| {
-                part.chars()
-                    .take_while(char::is_ascii_digit)
-                    .collect::<String>()
-                    .parse()
-                    .unwrap_or(0)
-            })
-            .collect()
-    };
-    parts(left).cmp(&parts(right))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn versions_compare_numerically() {
-        assert!(compare_versions("0.3.10", "0.3.9").is_gt());
-        assert!(compare_versions("0.3.34.481.3", "0.3.34.44").is_gt());
-        assert!(compare_versions("1.0", "1.0").is_eq());
-    }
 
     #[test]
     fn providers_are_found_by_exact_or_partial_name() {

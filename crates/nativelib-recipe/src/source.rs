@@ -82,7 +82,7 @@ pub struct PypiSdist {
 impl PypiSdist {
     /// The sdist's file name as PEP 625 spells it: `cmeel_openblas-0.3.31.tar.gz`.
     pub fn filename(&self) -> String {
-        let name = crate::validate::normalized_distribution_name(&self.name).replace('-', "_");
+        let name = nativelib_wheel::normalize_name(&self.name).replace('-', "_");
         format!("{name}-{}.tar.gz", self.version)
     }
 }

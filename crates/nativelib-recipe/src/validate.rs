@@ -60,24 +60,6 @@ pub(crate) fn distribution_name(value: &str) -> Result<(), Problem> {
     }
 }
 
-/// The name normalized as PEP 503 says (lowercase, runs of `-_.` become `-`).
-pub(crate) fn normalized_distribution_name(value: &str) -> String {
-    let mut normalized = String::with_capacity(value.len());
-    let mut in_separator = false;
-    for character in value.chars() {
-        if matches!(character, '-' | '_' | '.') {
-            if !in_separator {
-                normalized.push('-');
-            }
-            in_separator = true;
-        } else {
-            normalized.push(character.to_ascii_lowercase());
-            in_separator = false;
-        }
-    }
-    normalized
-}
-
 const PYTHON_KEYWORDS: &[&str] = &[
     "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
     "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
@@ -438,7 +420,7 @@ mod tests {
             assert!(distribution_name(name).is_err(), "{name}");
         }
         assert_eq!(
-            normalized_distribution_name("Cmeel__OpenBLAS.x"),
+            nativelib_wheel::normalize_name("Cmeel__OpenBLAS.x"),
             "cmeel-openblas-x"
         );
     }

@@ -1,7 +1,5 @@
 //! `[wheel]`: the library wheel a recipe produces — names, version, layout and SONAME.
 
-use crate::validate::normalized_distribution_name;
-
 /// The library wheel a recipe (variant) produces.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WheelSpec {
@@ -47,7 +45,7 @@ impl WheelSpec {
             Layout::Package => self.package.clone(),
             Layout::Prefix => format!(
                 "{}-{}.data/data",
-                normalized_distribution_name(&self.distribution).replace('-', "_"),
+                nativelib_wheel::normalize_name(&self.distribution).replace('-', "_"),
                 self.version
             ),
         }

@@ -11,6 +11,7 @@ mod record;
 mod shared_file;
 mod timestamp;
 mod verify;
+mod version;
 mod writer;
 
 #[cfg(test)]
@@ -25,4 +26,5 @@ pub use metadata::{CoreMetadata, WheelFile};
 pub use reader::{WheelEntry, WheelReader};
 pub use record::{Record, RecordEntry, RecordHash, SUPPORTED_HASH_ALGORITHMS};
 pub use verify::VerificationReport;
+pub use version::{compare_release, release_segments};
 pub use writer::{PreparedFile, WheelWriter};

@@ -36,8 +36,7 @@ impl Context<'_> {
                 package
             }
             None => {
-                let package =
-                    validate::normalized_distribution_name(&distribution).replace('-', "_");
+                let package = nativelib_wheel::normalize_name(&distribution).replace('-', "_");
                 validate::python_identifier(&package).map_err(|problem| {
                     self.invalid(
                         &distribution_text.span(),
