@@ -4,13 +4,15 @@
     scripts/bench.py show    # `nativelib show` vs `auditwheel show` (6.8.2) on numpy and scipy
     scripts/bench.py link    # `nativelib link` vs wheel unpack + patchelf --force-rpath + wheel pack
     scripts/bench.py build   # nativelib's own time around the compiler for OpenBLAS (ILP64)
+    scripts/bench.py openmp  # OpenMP code next to BLAS: vendored runtimes vs one shared libgomp
 
 Peers are installed into a throwaway virtualenv under the cache directory; nothing is installed
 into the project. Each command is run several times and the median wall time is reported.
 Targets: `show` on scipy under 0.5 s wall and at least 30x faster than auditwheel (issue 2);
 `link` of scipy under 1 s, at least 6x faster than the by-hand peer, with peak memory well under
 the wheel's size (issue 3); `build`: nativelib's own time on top of the compiler's for OpenBLAS
-(fetch, verify, collect, relink, audit, pack) under 2 s, and a cache-hit rebuild under 2 s (issue 4).
+(fetch, verify, collect, relink, audit, pack) under 2 s, and a cache-hit rebuild under 2 s (issue 4);
+`openmp` has no target: it reports the wall times, their ratio and the OS threads (issue 5).
 """
 import json
 import shutil
@@ -222,8 +224,150 @@ def bench_build() -> bool:
     return ok
 
 
+OPENMP_WORKLOAD = r"""
+import json, sys, time
+import numpy as np
+from sklearn.cluster import KMeans
+import threadpoolctl
+
+iterations, samples, size = (int(argument) for argument in sys.argv[1:4])
+rng = np.random.default_rng(0)
+X = rng.standard_normal((samples, 16))
+A = rng.standard_normal((size, size))
+B = rng.standard_normal((size, size))
+
+
+def openmp_step(seed):
+    # Lloyd iterations run in OpenMP threads (scikit-learn's prange); the BLAS inside is
+    # limited to one thread by scikit-learn.
+    KMeans(n_clusters=16, n_init=1, max_iter=10, tol=0, algorithm="lloyd",
+           random_state=seed).fit(X)
+
+
+def blas_step():
+    for _ in range(2):
+        A @ B
+
+
+openmp_step(0)
+blas_step()
+openmp_seconds = blas_seconds = 0.0
+start = time.perf_counter()
+for iteration in range(iterations):
+    t0 = time.perf_counter()
+    openmp_step(iteration)
+    t1 = time.perf_counter()
+    blas_step()
+    t2 = time.perf_counter()
+    openmp_seconds += t1 - t0
+    blas_seconds += t2 - t1
+wall = time.perf_counter() - start
+status = open("/proc/self/status").read()
+threads = int(next(line.split()[1] for line in status.splitlines() if line.startswith("Threads:")))
+pools = [{key: info.get(key) for key in ("user_api", "internal_api", "threading_layer",
+                                          "num_threads", "filepath")}
+         for info in threadpoolctl.threadpool_info()]
+print(json.dumps({"wall": wall, "openmp": openmp_seconds, "blas": blas_seconds,
+                  "threads": threads, "pools": pools}))
+"""
+OPENMP_ITERATIONS, OPENMP_SAMPLES, OPENMP_MATRIX = 20, 50_000, 1024
+
+
+def build_wheel(binary: Path, wheelhouse: Path, recipe: str, variant=None) -> Path:
+    """`nativelib build` (cached after the first time); returns the wheel asked for."""
+    command = [str(binary), "build", str(ROOT / "recipes" / recipe), "-w", str(wheelhouse), "--json"]
+    if variant:
+        command += ["--variant", variant]
+    start = time.perf_counter()
+    output = subprocess.run(command, check=True, capture_output=True, text=True)
+    report = json.loads(output.stdout)[-1]
+    if not report["cache_hit"] and report.get("log"):
+        print(f"built {recipe} {variant or ''} in {time.perf_counter() - start:.0f} s (not cached)")
+    return Path(report["path"])
+
+
+def make_venv(directory: Path, wheels: list) -> Path:
+    subprocess.run([sys.executable, "-m", "venv", str(directory)], check=True)
+    pip = [str(directory / "bin/python"), "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "--no-deps", *map(str, wheels)], check=True)
+    subprocess.run([*pip, "joblib", "threadpoolctl"], check=True)
+    return directory / "bin/python"
+
+
+def describe_pools(pools: list) -> str:
+    parts = []
+    for pool in pools:
+        # <package>/lib/<file> for a library wheel, <name>.libs/<file> for a vendored copy.
+        directory = Path(pool["filepath"]).parent
+        where = directory.name if directory.name.endswith(".libs") else directory.parent.name
+        layer = f"/{pool['threading_layer']}" if pool.get("threading_layer") else ""
+        parts.append(f"{pool['internal_api']}{layer} ({where})")
+    return ", ".join(parts)
+
+
+def bench_openmp() -> bool:
+    """OpenMP code alternating with BLAS calls, in the spirit of OpenBLAS issue 3187.
+
+    (a) stock: numpy, scipy and scikit-learn as published: numpy's and scipy's pthreads
+        OpenBLAS next to scikit-learn's vendored libgomp;
+    (b) shared: numpy linked against the OpenMP OpenBLAS (ILP64) and scikit-learn against the
+        OpenMP wheel, so both run on one libgomp; scipy as published (its pthreads OpenBLAS is
+        loaded too: scikit-learn imports scipy.linalg, and KMeans calls BLAS through scipy);
+    (c) all-openmp: as (b) with scipy linked against the LP64 OpenMP OpenBLAS.
+    Each configuration runs in its own virtualenv, alternating, 3 times; medians are reported.
+    """
+    binary = nativelib()
+    wheelhouse = nativelib_cache() / "bench-wheelhouse"
+    openblas64 = build_wheel(binary, wheelhouse, "openblas.toml", "ilp64-openmp")
+    openblas32 = build_wheel(binary, wheelhouse, "openblas.toml", "lp64-openmp")
+    runtime = {name: next(wheelhouse.glob(f"nativelib_{name}-*.whl"))
+               for name in ("openmp", "gfortran", "quadmath")}
+    numpy, scipy, scikit_learn = wheel("numpy"), wheel("scipy"), wheel("scikit_learn")
+    with tempfile.TemporaryDirectory(prefix="nativelib-bench-openmp-") as work:
+        work = Path(work)
+        linked = work / "linked"
+        for dependent, provider in [(numpy, openblas64), (scikit_learn, runtime["openmp"]),
+                                    (scipy, openblas32)]:
+            subprocess.run([str(binary), "link", str(dependent), "--against", str(provider),
+                            "-w", str(linked)], check=True, stdout=subprocess.DEVNULL)
+        linked_numpy = next(linked.glob("numpy-*.whl"))
+        linked_scikit_learn = next(linked.glob("scikit_learn-*.whl"))
+        linked_scipy = next(linked.glob("scipy-*.whl"))
+        configurations = {
+            "stock": [numpy, scipy, scikit_learn],
+            "shared": [linked_numpy, linked_scikit_learn, scipy, openblas64, *runtime.values()],
+            "all-openmp": [linked_numpy, linked_scikit_learn, linked_scipy, openblas64,
+                           openblas32, *runtime.values()],
+        }
+        pythons = {name: make_venv(work / name, wheels)
+                   for name, wheels in configurations.items()}
+        script = work / "workload.py"
+        script.write_text(OPENMP_WORKLOAD)
+        results = {name: [] for name in configurations}
+        for _ in range(3):
+            for name, python in pythons.items():
+                output = subprocess.run(
+                    [str(python), str(script), str(OPENMP_ITERATIONS), str(OPENMP_SAMPLES),
+                     str(OPENMP_MATRIX)], check=True, capture_output=True, text=True, cwd=work)
+                results[name].append(json.loads(output.stdout))
+    print(f"{OPENMP_ITERATIONS} x (KMeans.fit, {OPENMP_SAMPLES} x 16, 16 clusters, 10 Lloyd "
+          f"iterations; 2 x {OPENMP_MATRIX}^2 matmul), {os.cpu_count()} cores, median of 3")
+    print(f"{'configuration':<12} {'wall':>8} {'KMeans':>8} {'matmul':>8} {'threads':>8}  pools")
+    medians = {}
+    for name, runs in results.items():
+        median = {key: statistics.median(run[key] for run in runs)
+                  for key in ("wall", "openmp", "blas", "threads")}
+        medians[name] = median
+        print(f"{name:<12} {median['wall']:>7.2f}s {median['openmp']:>7.2f}s "
+              f"{median['blas']:>7.2f}s {median['threads']:>8.0f}  {describe_pools(runs[0]['pools'])}")
+    for name in ("shared", "all-openmp"):
+        print(f"wall-time ratio stock / {name}: {medians['stock']['wall'] / medians[name]['wall']:.2f}")
+    return True
+
+
 def main() -> None:
-    benches = {"show": bench_show, "link": bench_link, "build": bench_build}
+    benches = {"show": bench_show, "link": bench_link, "build": bench_build,
+               "openmp": bench_openmp}
     names = sys.argv[1:] or list(benches)
     unknown = [name for name in names if name not in benches]
     if unknown:

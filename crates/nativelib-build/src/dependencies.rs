@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use nativelib_audit::install::{install_path, parent};
 use nativelib_audit::{BinaryRole, InstalledWheel, RecordCheck};
 use nativelib_recipe::{Dependency, Recipe, ResolvedRecipe};
-use nativelib_wheel::{normalize_name, WheelFilename, WheelReader};
+use nativelib_wheel::{compare_release, normalize_name, WheelFilename, WheelReader};
 
 use crate::manifest::{Manifest, MANIFEST_FILE};
 use crate::package::escaped_name;
@@ -197,8 +197,7 @@ fn from_wheelhouse(
         })
         .unwrap_or_default();
     candidates.sort_by(|(a, _), (b, _)| {
-        crate::requirement::compare_versions(&b.version, &a.version)
-            .then_with(|| a.to_string().cmp(&b.to_string()))
+        compare_release(&b.version, &a.version).then_with(|| a.to_string().cmp(&b.to_string()))
     });
     let satisfying: Vec<&(WheelFilename, PathBuf)> = candidates
         .iter()
@@ -214,7 +213,6 @@ fn from_wheelhouse(
                 requirement: requirement.to_string(),
                 wheel: path.clone(),
                 platform: filename.platform_tags.join("."),
-                machine: this_machine(),
                 fix: build_it_fix(recipe, &parsed.name, wheel_directory).unwrap_or_else(|| {
                     format!(
                         "put a wheel of {} for {} in {}",

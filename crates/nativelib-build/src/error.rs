@@ -192,8 +192,8 @@ pub enum Error {
     /// The wheelhouse has the dependency only for another platform.
     #[error(
         "Recipe {} depends on the wheel `{requirement}`, but {} is built for {platform}, not for \
-         this machine ({machine}); {fix}",
-        recipe.display(), wheel.display()
+         this machine (linux {}); {fix}",
+        recipe.display(), wheel.display(), std::env::consts::ARCH
     )]
     DependencyWheelPlatform {
         /// The recipe file.
@@ -204,8 +204,6 @@ pub enum Error {
         wheel: PathBuf,
         /// Its platform tags.
         platform: String,
-        /// This machine: `linux x86_64`.
-        machine: String,
         /// What to do.
         fix: String,
     },

@@ -173,11 +173,6 @@ fn plain(version: &str) -> String {
         .to_string()
 }
 
-/// Orders two versions by their release segments (`0.3.10` after `0.3.9`).
-pub(crate) fn compare_versions(left: &str, right: &str) -> Ordering {
-    compare(&release(left), &release(right))
-}
-
 /// Compares release segments, padding the shorter with zeros (`1.0` == `1.0.0`).
 fn compare(left: &[u64], right: &[u64]) -> Ordering {
     let length = left.len().max(right.len());

@@ -82,13 +82,21 @@ fn a_wheel_in_the_wheelhouse_is_a_dependency_and_its_own_come_along() {
     assert_eq!(built.len(), 1, "nl-b is taken from the wheelhouse");
     let a = &built[0];
     assert!(a.unresolved.is_empty(), "{:?}", a.unresolved);
-    assert_eq!(a.manifest.libraries.len(), 1, "libb and libd are not copied");
+    assert_eq!(
+        a.manifest.libraries.len(),
+        1,
+        "libb and libd are not copied"
+    );
     assert_eq!(
         a.manifest.libraries[0].needed,
         ["libb-nl.so.1", "libd-nl.so.1", "libc.so.6"],
         "liba needs b's renamed libb and, directly, libd from b's own dependency"
     );
-    assert_eq!(a.manifest.dependencies.len(), 1, "only what the recipe names");
+    assert_eq!(
+        a.manifest.dependencies.len(),
+        1,
+        "only what the recipe names"
+    );
     assert_eq!(a.manifest.dependencies[0].requirement, "nl-b>=1.0,<2");
     assert_eq!(a.manifest.dependencies[0].package.as_deref(), Some("nl_b"));
     let reader = WheelReader::open(&a.path).unwrap();

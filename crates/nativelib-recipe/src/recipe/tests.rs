@@ -36,12 +36,12 @@ fn line_of(text: &str, needle: &str) -> usize {
 }
 
 #[test]
-fn openblas_recipe_has_three_variants_with_their_own_wheels() {
+fn openblas_recipe_has_four_variants_with_their_own_wheels() {
     let recipe = Recipe::from_str(OPENBLAS, Path::new(OPENBLAS_PATH)).unwrap();
     assert_eq!(recipe.library.name, "openblas");
     assert_eq!(recipe.library.version, "0.3.31");
     let names: Vec<&str> = recipe.variants.iter().map(|v| v.name.as_str()).collect();
-    assert_eq!(names, ["lp64", "ilp64", "ilp64-openmp"]);
+    assert_eq!(names, ["lp64", "ilp64", "ilp64-openmp", "lp64-openmp"]);
     let Source::PypiSdist(sdist) = &recipe.source else {
         panic!("expected a PyPI sdist, got {:?}", recipe.source);
     };
@@ -72,7 +72,9 @@ fn openblas_recipe_has_three_variants_with_their_own_wheels() {
     assert_eq!(lp64.symbols.prefix.as_deref(), Some("scipy_"));
     assert_eq!(lp64.symbols.suffix, None);
     assert!(lp64.symbols.hide_outside_namespace);
-    assert!(lp64.dependencies.is_empty());
+    // gfortran LAPACK (COMPLEX return values in registers, as scipy's callers expect), with
+    // libgfortran from its own wheel.
+    assert_eq!(lp64.dependencies.len(), 1);
     let build = lp64.build.as_ref().unwrap();
     assert_eq!(build.library, Path::new("lib/libscipy_openblas.so"));
     let BuildSystem::Make {
@@ -85,7 +87,8 @@ fn openblas_recipe_has_three_variants_with_their_own_wheels() {
         panic!("expected make, got {:?}", build.system);
     };
     assert_eq!(variables["SYMBOLPREFIX"], "scipy_");
-    assert_eq!(variables["NO_FORTRAN"], "1");
+    assert_eq!(variables["FC"], "gfortran");
+    assert!(!variables.contains_key("NO_FORTRAN"));
     assert_eq!(variables["TARGET"], "HASWELL");
     assert_eq!(variables["NUM_THREADS"], "64");
     assert!(!variables.contains_key("INTERFACE64"));
@@ -127,6 +130,26 @@ fn openblas_recipe_has_three_variants_with_their_own_wheels() {
             },
         ]
     );
+
+    let lp64_openmp = recipe.variant(Some("lp64-openmp")).unwrap();
+    assert_eq!(
+        lp64_openmp.wheel.distribution,
+        "nativelib-openblas32-openmp"
+    );
+    assert!(
+        lp64_openmp.wheel.soname.starts_with("libopenblas"),
+        "threadpoolctl recognizes OpenBLAS by its file name"
+    );
+    assert_eq!(lp64_openmp.symbols.suffix, None);
+    let build = lp64_openmp.build.as_ref().unwrap();
+    assert_eq!(build.library, Path::new("lib/libscipy_openblas.so"));
+    let BuildSystem::Make { variables, .. } = &build.system else {
+        panic!("expected make");
+    };
+    assert_eq!(variables["USE_OPENMP"], "1");
+    assert!(!variables.contains_key("INTERFACE64"));
+    assert!(!variables.contains_key("NO_FORTRAN"));
+    assert_eq!(lp64_openmp.dependencies, openmp.dependencies);
 }
 
 #[test]
@@ -143,9 +166,9 @@ fn openblas_make_commands_carry_the_variables_to_both_steps() {
     assert_eq!(
         lines,
         [
-            "make -j2 INTERFACE64=1 NO_FORTRAN=1 NO_STATIC=1 NUM_THREADS=64 SYMBOLPREFIX=scipy_ \
+            "make -j2 FC=gfortran INTERFACE64=1 NO_STATIC=1 NUM_THREADS=64 SYMBOLPREFIX=scipy_ \
              SYMBOLSUFFIX=64_ TARGET=HASWELL USE_OPENMP=0 USE_THREAD=1 libs netlib shared",
-            "make INTERFACE64=1 NO_FORTRAN=1 NO_STATIC=1 NUM_THREADS=64 SYMBOLPREFIX=scipy_ \
+            "make FC=gfortran INTERFACE64=1 NO_STATIC=1 NUM_THREADS=64 SYMBOLPREFIX=scipy_ \
              SYMBOLSUFFIX=64_ TARGET=HASWELL USE_OPENMP=0 USE_THREAD=1 PREFIX=/work/prefix install",
         ]
     );
@@ -209,19 +232,25 @@ fn every_real_recipe_loads_and_openblas_orders_its_dependencies() {
     assert_eq!(
         labels,
         [
+            "quadmath",
+            "gfortran",
             "openblas:lp64",
             "openblas:ilp64",
             "openmp",
-            "quadmath",
-            "gfortran",
-            "openblas:ilp64-openmp"
+            "openblas:ilp64-openmp",
+            "openblas:lp64-openmp"
         ]
     );
     let one = dependency_order_for_variant(&root, Some("ilp64-openmp")).unwrap();
     assert_eq!(one.len(), 4);
     assert_eq!(one.last().unwrap().variant.as_deref(), Some("ilp64-openmp"));
+    // The default (lp64) needs libgfortran, which needs libquadmath.
     let default = dependency_order_for_variant(&root, None).unwrap();
-    assert_eq!(default.len(), 1);
+    let labels: Vec<&str> = default
+        .iter()
+        .map(|recipe| recipe.library.name.as_str())
+        .collect();
+    assert_eq!(labels, ["quadmath", "gfortran", "openblas"]);
     for entry in std::fs::read_dir(recipes_directory()).unwrap() {
         let path = entry.unwrap().path();
         if path

@@ -90,12 +90,12 @@ fn an_unknown_variant_lists_the_variants() {
     assert_eq!(
         error.to_string(),
         "Unknown variant `ilp46` of recipes/openblas.toml; did you mean `ilp64`? \
-         the variants are `lp64`, `ilp64` and `ilp64-openmp`"
+         the variants are `lp64`, `ilp64`, `ilp64-openmp` and `lp64-openmp`"
     );
     let Error::UnknownVariant { available, .. } = error else {
         panic!("expected an unknown variant");
     };
-    assert_eq!(available, ["lp64", "ilp64", "ilp64-openmp"]);
+    assert_eq!(available, ["lp64", "ilp64", "ilp64-openmp", "lp64-openmp"]);
     let openmp = Recipe::from_str(OPENMP, Path::new("recipes/openmp.toml")).unwrap();
     let message = openmp.variant(Some("lp64")).unwrap_err().to_string();
     assert!(
