@@ -73,7 +73,7 @@ ls -l "$work"/linked/*.whl
 python3 -m venv "$work/venv"
 "$work/venv/bin/pip" install --quiet --no-deps "$work"/linked/numpy-*.whl "$work"/linked/scikit_learn-*.whl \
     "${scipy_wheel[0]}" "${providers[@]}"
-"$work/venv/bin/pip" install --quiet pytest hypothesis threadpoolctl joblib pooch
+"$work/venv/bin/pip" install --quiet pytest hypothesis threadpoolctl joblib pooch pandas
 "$work/venv/bin/pip" check
 
 echo "== threadpoolctl"

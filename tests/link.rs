@@ -401,3 +401,98 @@ fn provider_by_name_from_find_links() {
     assert!(stderr.contains("No wheel of `openblas`"), "{stderr}");
     assert!(stderr.contains("nativelib build"), "{stderr}");
 }
+
+#[test]
+fn a_second_link_keeps_the_first_providers_search_path() {
+    // scipy linked against scipy-openblas32, then against a libgfortran wheel: the modules that
+    // need both must still reach the first provider (its RPATH entry points outside scipy).
+    let work = tempfile::tempdir().unwrap();
+    let wheelhouse = work.path().join("wheelhouse");
+    let build = Command::new(env!("CARGO_BIN_EXE_nativelib"))
+        .args(["build", "recipes/gfortran.toml", "-w"])
+        .arg(&wheelhouse)
+        .env("NATIVELIB_CACHE_DIR", work.path().join("cache"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let first = work.path().join("first");
+    let openblas = fixture("scipy_openblas32");
+    let result = link(&[
+        fixture("scipy").as_os_str(),
+        "--against".as_ref(),
+        openblas.as_os_str(),
+        "--allow-record-mismatch".as_ref(),
+        "-w".as_ref(),
+        first.as_os_str(),
+    ]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let second = work.path().join("second");
+    let result = link(&[
+        written_wheels(&first)[0].as_os_str(),
+        "--against".as_ref(),
+        "nativelib-gfortran".as_ref(),
+        "--find-links".as_ref(),
+        wheelhouse.as_os_str(),
+        "-w".as_ref(),
+        second.as_os_str(),
+    ]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+
+    let mut inputs = vec![written_wheels(&second)[0].clone(), openblas];
+    inputs.extend(written_wheels(&wheelhouse));
+    let mut arguments: Vec<&std::ffi::OsStr> = vec![
+        "show".as_ref(),
+        "--json".as_ref(),
+        "--allow-record-mismatch".as_ref(),
+    ];
+    arguments.extend(inputs.iter().map(|path| path.as_os_str()));
+    let output = nativelib(arguments);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let scipy = &report["wheels"][0];
+    assert_eq!(
+        scipy["unresolved"].as_array().unwrap().len(),
+        0,
+        "{:#}",
+        scipy["unresolved"]
+    );
+    assert_eq!(
+        scipy["vendored"].as_array().unwrap().len(),
+        0,
+        "{:#}",
+        scipy["vendored"]
+    );
+    let requires: Vec<&str> = scipy["requires_dist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|requirement| requirement.as_str().unwrap())
+        .collect();
+    assert!(
+        requires.iter().any(|r| r.starts_with("scipy-openblas32>=")),
+        "{requires:?}"
+    );
+    assert!(
+        requires
+            .iter()
+            .any(|r| r.starts_with("nativelib-gfortran>=")),
+        "{requires:?}"
+    );
+}

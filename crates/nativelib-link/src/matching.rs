@@ -125,7 +125,7 @@ pub fn match_libraries(
                     ),
                 })?;
             let provided = provider
-                .provided()
+                .shipped()
                 .find(|(_, library)| {
                     [
                         library.entry.as_str(),
@@ -137,9 +137,9 @@ pub fn match_libraries(
                 .ok_or_else(|| Error::InvalidReplacement {
                     argument: format!("{}={}", argument.vendored, argument.provided),
                     reason: format!(
-                        "the provider ships no library named `{}` (provided: {})",
+                        "the provider ships no library named `{}` (shipped: {})",
                         argument.provided,
-                        list(provider.provided().map(|(_, library)| library.load_name()))
+                        list(provider.shipped().map(|(_, library)| library.load_name()))
                     ),
                 })?;
             replacements.push(replacement(candidate, provided));

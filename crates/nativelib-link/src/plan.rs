@@ -292,8 +292,10 @@ fn orphans_after(
         .collect()
 }
 
-/// Drops `$ORIGIN` entries that no longer lead to anything the binary loads, directly or
-/// through the libraries it loads (which inherit a DT_RPATH).
+/// Drops `$ORIGIN` entries into the wheel's own directories (`scipy.libs`) that no longer lead to
+/// anything the binary loads, directly or through the libraries it loads (which inherit a
+/// DT_RPATH). Entries into other places are kept: they may reach a provider of an earlier link
+/// that this plan cannot see.
 fn prune_search_paths(
     dependent: &InstalledWheel,
     rewrites: &mut [BinaryRewrite],
@@ -305,6 +307,11 @@ fn prune_search_paths(
         provider.wheel.without_symbols(),
     ];
     let resolution = resolve(&environment);
+    let own_directories: BTreeSet<&str> = dependent
+        .binaries
+        .iter()
+        .map(|binary| parent(&binary.install_path))
+        .collect();
     for rewrite in rewrites {
         let position = environment[0]
             .binaries
@@ -317,7 +324,9 @@ fn prune_search_paths(
             .search_path_after
             .split(':')
             .filter(|entry| {
-                expand_origin(entry, &origin).is_none_or(|directory| used.contains(&directory))
+                expand_origin(entry, &origin).is_none_or(|directory| {
+                    used.contains(&directory) || !own_directories.contains(directory.as_str())
+                })
             })
             .collect();
         rewrite.search_path_after = entries.join(":");

@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use nativelib_audit::{
-    audit, BinaryRole, InstalledBinary, InstalledWheel, PlatformVerdict, RecordCheck,
+    audit, resolve, BinaryId, BinaryRole, InstalledBinary, InstalledWheel, PlatformVerdict,
+    RecordCheck,
 };
 use nativelib_wheel::{
     compare_release, normalize_name, release_segments, WheelFilename, WheelReader,
@@ -52,15 +53,11 @@ impl Provider {
     pub fn open(path: &Path, check: RecordCheck) -> Result<Provider, Error> {
         let reader = WheelReader::open(path).map_err(|source| Error::wheel(path, source))?;
         let wheel = InstalledWheel::from_reader(&reader, check)?;
-        let libraries: Vec<usize> = wheel
-            .binaries
-            .iter()
-            .enumerate()
-            .filter(|(_, binary)| {
-                binary.role == BinaryRole::Library && !binary.is_in_libs_directory()
-            })
-            .map(|(index, _)| index)
-            .collect();
+        let manifest: Option<Manifest> = reader
+            .read(&format!("{}/nativelib.json", reader.dist_info_dir()))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+        let libraries = public_libraries(&wheel, manifest.as_ref());
         if libraries.is_empty() {
             return Err(Error::ProviderHasNoLibraries {
                 path: path.to_path_buf(),
@@ -78,10 +75,6 @@ impl Provider {
             .pop()
             .and_then(|report| report.platform)
             .map(|platform| platform.verdict);
-        let manifest: Option<Manifest> = reader
-            .read(&format!("{}/nativelib.json", reader.dist_info_dir()))
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok());
         let replaces = libraries
             .iter()
             .map(|&index| {
@@ -112,6 +105,15 @@ impl Provider {
         self.libraries
             .iter()
             .map(move |&index| (index, &self.wheel.binaries[index]))
+    }
+
+    /// Every library the wheel ships outside `.libs`, public or not: what `--replace` may name.
+    pub fn shipped(&self) -> impl Iterator<Item = (usize, &InstalledBinary)> {
+        self.wheel
+            .binaries
+            .iter()
+            .enumerate()
+            .filter(|(_, binary)| is_shipped(binary))
     }
 
     /// The names a provided library answers to: its SONAME and file name, and the names its
@@ -148,6 +150,48 @@ impl Provider {
         };
         format!("{}>={},<{upper}", self.distribution, self.version)
     }
+}
+
+/// Whether a binary is a library the wheel ships as such (not a module, not in `.libs`).
+fn is_shipped(binary: &InstalledBinary) -> bool {
+    binary.role == BinaryRole::Library && !binary.is_in_libs_directory()
+}
+
+/// The libraries a provider offers for linking: those its `nativelib.json` lists, or, for other
+/// wheels, its libraries outside `.libs` that no other library of the wheel needs. A library
+/// that only serves another one (scipy-openblas32's own libgfortran) is an implementation detail
+/// the provider may drop in any release, so dependents are not bound to it unless `--replace`
+/// says so.
+fn public_libraries(wheel: &InstalledWheel, manifest: Option<&Manifest>) -> Vec<usize> {
+    let candidates = wheel
+        .binaries
+        .iter()
+        .enumerate()
+        .filter(|(_, binary)| is_shipped(binary));
+    if let Some(manifest) = manifest {
+        return candidates
+            .filter(|(_, binary)| {
+                manifest
+                    .libraries
+                    .iter()
+                    .any(|library| library.entry == binary.entry)
+            })
+            .map(|(index, _)| index)
+            .collect();
+    }
+    let resolution = resolve(std::slice::from_ref(wheel));
+    candidates
+        .filter(|(index, _)| {
+            resolution
+                .dependents_of(BinaryId {
+                    wheel: 0,
+                    binary: *index,
+                })
+                .iter()
+                .all(|dependent| wheel.binaries[dependent.binary].role != BinaryRole::Library)
+        })
+        .map(|(index, _)| index)
+        .collect()
 }
 
 /// Finds the newest wheel of a distribution in a wheelhouse. `name` may be the exact
