@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use nativelib_recipe::{Jobs, ResolvedRecipe};
+use nativelib_recipe::{Dependency, Jobs, ResolvedRecipe, Source};
 use sha2::{Digest, Sha256};
 
 /// Lowercase hexadecimal of `bytes`.
@@ -68,10 +68,31 @@ pub(crate) fn tree_digest(root: &Path) -> std::io::Result<String> {
     Ok(hex(&hasher.finalize()))
 }
 
+/// How a dependency's recipe file is named in the build key: by its path from the parent of
+/// the naming recipe's directory (`recipes/openmp.toml`), both canonicalized, so that the key
+/// does not depend on how the recipe's path was spelled (`recipes/openblas.toml`,
+/// `/work/main/recipes/openblas.toml`, `../main/recipes/openblas.toml`).
+fn dependency_key_path(recipe_directory: &Path, dependency: &Path) -> PathBuf {
+    let directory = std::fs::canonicalize(if recipe_directory.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        recipe_directory
+    });
+    let (Ok(directory), Ok(dependency_file)) = (directory, std::fs::canonicalize(dependency))
+    else {
+        return dependency.to_path_buf();
+    };
+    directory
+        .parent()
+        .and_then(|base| dependency_file.strip_prefix(base).ok())
+        .map_or_else(|| dependency.to_path_buf(), Path::to_path_buf)
+}
+
 /// The build cache key of `recipe`: its settings (without the job count, which does not change
 /// what is built, without the recipe's own path, and without the `[wheel]` table, which only
 /// packaging reads: a renamed SONAME or distribution repackages the cached build), its variant,
-/// the source's digest, the compiler's identity and this crate's version.
+/// the source's digest (so not the spelling of a local source's path), the compiler's identity
+/// and this crate's version.
 pub(crate) fn build_key(
     recipe: &ResolvedRecipe,
     source_digest: &str,
@@ -79,6 +100,15 @@ pub(crate) fn build_key(
 ) -> String {
     let mut settings = recipe.clone();
     settings.recipe_path = PathBuf::new();
+    // A local source is identified by its digest, not by how its path was spelled.
+    if let Source::Path { path, .. } = &mut settings.source {
+        *path = PathBuf::new();
+    }
+    for dependency in &mut settings.dependencies {
+        if let Dependency::Recipe { path, .. } = dependency {
+            *path = dependency_key_path(recipe.recipe_directory(), path);
+        }
+    }
     if let Some(build) = &mut settings.build {
         build.jobs = Jobs::Auto;
     }
@@ -117,6 +147,45 @@ mod tests {
         let path = directory.path().join("f");
         std::fs::write(&path, b"abc").unwrap();
         assert_eq!(file_sha256(&path).unwrap(), sha256_hex(b"abc"));
+    }
+
+    #[test]
+    fn the_key_does_not_depend_on_how_the_recipe_path_is_spelled() {
+        let directory = tempfile::tempdir().unwrap();
+        let recipes = directory.path().join("recipes");
+        std::fs::create_dir_all(recipes.join("sub")).unwrap();
+        let text = |dependency: &str| {
+            format!(
+                "dependencies = [{{ recipe = \"{dependency}\" }}]\n[library]\nname = \"a\"\n\
+                 version = \"1.0\"\nlicense = \"MIT\"\nlicense-files = [\"LICENSE\"]\n\
+                 [source]\npath = \"sub\"\n[build]\nsystem = \"commands\"\n\
+                 library = \"lib/liba.so.1\"\ncommands = [[\"true\"]]\n[wheel]\n\
+                 distribution = \"a\"\nsoname = \"liba-nl.so.1\"\n"
+            )
+        };
+        std::fs::write(recipes.join("a.toml"), text("b.toml")).unwrap();
+        std::fs::write(recipes.join("b.toml"), text("a.toml")).unwrap();
+        std::fs::write(recipes.join("c.toml"), text("sub/../b.toml")).unwrap();
+        let key = |path: &Path| {
+            let recipe = nativelib_recipe::Recipe::load(path)
+                .unwrap()
+                .variant(None)
+                .unwrap();
+            build_key(&recipe, "digest", "cc 12")
+        };
+        let absolute = key(&recipes.join("a.toml"));
+        assert_eq!(key(&recipes.join("sub/../a.toml")), absolute);
+        assert_eq!(key(&directory.path().join("./recipes/a.toml")), absolute);
+        assert_eq!(
+            key(&recipes.join("c.toml")),
+            absolute,
+            "the same dependency spelled differently"
+        );
+        assert_ne!(key(&recipes.join("b.toml")), absolute);
+        assert_eq!(
+            dependency_key_path(&recipes, &recipes.join("b.toml")),
+            Path::new("recipes/b.toml")
+        );
     }
 
     #[test]
