@@ -279,11 +279,21 @@ def build_wheel(binary: Path, wheelhouse: Path, recipe: str, variant=None) -> Pa
     if variant:
         command += ["--variant", variant]
     start = time.perf_counter()
-    output = subprocess.run(command, check=True, capture_output=True, text=True)
+    output = subprocess.run(command, capture_output=True, text=True)
+    if output.returncode != 0:
+        sys.exit(f"error: `nativelib build {recipe} --variant {variant}` failed:\n{output.stderr}")
     report = json.loads(output.stdout)[-1]
     if not report["cache_hit"] and report.get("log"):
         print(f"built {recipe} {variant or ''} in {time.perf_counter() - start:.0f} s (not cached)")
     return Path(report["path"])
+
+
+def only_wheel(directory: Path, pattern: str) -> Path:
+    """The newest wheel matching `pattern` in `directory`, or exit with a message saying so."""
+    matches = sorted(directory.glob(pattern))
+    if not matches:
+        sys.exit(f"error: no {pattern} in {directory}")
+    return matches[-1]
 
 
 def make_venv(directory: Path, wheels: list) -> Path:
@@ -320,7 +330,7 @@ def bench_openmp() -> bool:
     wheelhouse = nativelib_cache() / "bench-wheelhouse"
     openblas64 = build_wheel(binary, wheelhouse, "openblas.toml", "ilp64-openmp")
     openblas32 = build_wheel(binary, wheelhouse, "openblas.toml", "lp64-openmp")
-    runtime = {name: next(wheelhouse.glob(f"nativelib_{name}-*.whl"))
+    runtime = {name: only_wheel(wheelhouse, f"nativelib_{name}-*.whl")
                for name in ("openmp", "gfortran", "quadmath")}
     numpy, scipy, scikit_learn = wheel("numpy"), wheel("scipy"), wheel("scikit_learn")
     with tempfile.TemporaryDirectory(prefix="nativelib-bench-openmp-") as work:
@@ -330,9 +340,9 @@ def bench_openmp() -> bool:
                                     (scipy, openblas32)]:
             subprocess.run([str(binary), "link", str(dependent), "--against", str(provider),
                             "-w", str(linked)], check=True, stdout=subprocess.DEVNULL)
-        linked_numpy = next(linked.glob("numpy-*.whl"))
-        linked_scikit_learn = next(linked.glob("scikit_learn-*.whl"))
-        linked_scipy = next(linked.glob("scipy-*.whl"))
+        linked_numpy = only_wheel(linked, "numpy-*.whl")
+        linked_scikit_learn = only_wheel(linked, "scikit_learn-*.whl")
+        linked_scipy = only_wheel(linked, "scipy-*.whl")
         configurations = {
             "stock": [numpy, scipy, scikit_learn],
             "shared": [linked_numpy, linked_scikit_learn, scipy, openblas64, *runtime.values()],
