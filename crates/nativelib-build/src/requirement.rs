@@ -4,9 +4,7 @@
 //! dev-release part compares by its release segment, after the plain release (`1.0rc1` is
 //! treated as newer than nothing but not as `1.0`).
 
-use std::cmp::Ordering;
-
-use nativelib_wheel::normalize_name;
+use nativelib_wheel::{compare_segments, normalize_name, release_segments};
 
 /// A parsed requirement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,30 +116,31 @@ impl Specifier {
     }
 
     fn allows(&self, version: &str) -> bool {
-        let wanted = release(&self.version);
-        let have = release(version);
+        let wanted = release_segments(&self.version);
+        let have = release_segments(version);
         match self.operator {
             Operator::Identical => version == self.version,
             Operator::Equal | Operator::NotEqual => {
                 let equal = match self.version.strip_suffix(".*") {
                     Some(prefix) => {
-                        let prefix = release(prefix);
+                        let prefix = release_segments(prefix);
                         have.len() >= prefix.len() && have[..prefix.len()] == prefix[..]
                     }
                     None => {
-                        compare(&have, &wanted).is_eq() && plain(version) == plain(&self.version)
+                        compare_segments(&have, &wanted).is_eq()
+                            && plain(version) == plain(&self.version)
                     }
                 };
                 equal == (self.operator == Operator::Equal)
             }
-            Operator::GreaterOrEqual => compare(&have, &wanted).is_ge(),
-            Operator::LessOrEqual => compare(&have, &wanted).is_le(),
-            Operator::Greater => compare(&have, &wanted).is_gt(),
-            Operator::Less => compare(&have, &wanted).is_lt(),
+            Operator::GreaterOrEqual => compare_segments(&have, &wanted).is_ge(),
+            Operator::LessOrEqual => compare_segments(&have, &wanted).is_le(),
+            Operator::Greater => compare_segments(&have, &wanted).is_gt(),
+            Operator::Less => compare_segments(&have, &wanted).is_lt(),
             Operator::Compatible => {
                 // ~=2.2.1 is >=2.2.1, ==2.2.*.
                 let prefix = &wanted[..wanted.len().saturating_sub(1).max(1)];
-                compare(&have, &wanted).is_ge()
+                compare_segments(&have, &wanted).is_ge()
                     && have.len() >= prefix.len()
                     && have[..prefix.len()] == prefix[..]
             }
@@ -149,41 +148,11 @@ impl Specifier {
     }
 }
 
-/// The release segment of a version: `12.2.0rc1` gives `[12, 2, 0]`.
-fn release(version: &str) -> Vec<u64> {
-    let version = version.split_once('!').map_or(version, |(_, rest)| rest);
-    let mut parts = Vec::new();
-    for part in version.split('.') {
-        let digits: String = part.chars().take_while(char::is_ascii_digit).collect();
-        let Ok(number) = digits.parse() else {
-            break;
-        };
-        parts.push(number);
-        if digits.len() != part.len() {
-            break;
-        }
-    }
-    parts
-}
-
 /// Everything after the release segment (`rc1`, `.post1`), for equality.
 fn plain(version: &str) -> String {
     version
         .trim_start_matches(|character: char| character.is_ascii_digit() || character == '.')
         .to_string()
-}
-
-/// Compares release segments, padding the shorter with zeros (`1.0` == `1.0.0`).
-fn compare(left: &[u64], right: &[u64]) -> Ordering {
-    let length = left.len().max(right.len());
-    (0..length)
-        .map(|index| {
-            let a = left.get(index).copied().unwrap_or(0);
-            let b = right.get(index).copied().unwrap_or(0);
-            a.cmp(&b)
-        })
-        .find(|ordering| ordering.is_ne())
-        .unwrap_or(Ordering::Equal)
 }
 
 #[cfg(test)]

@@ -6,16 +6,6 @@
 use nativelib_binary::ElfFile;
 use nativelib_recipe::SymbolPolicy;
 
-/// Symbols every shared object defines; they are not part of any namespace.
-const LINKER_SYMBOLS: &[&str] = &[
-    "_init",
-    "_fini",
-    "_edata",
-    "_end",
-    "__bss_start",
-    "_DYNAMIC",
-];
-
 /// An anonymous GNU ld version script that exports the namespace of `policy` (`prefix*suffix`
 /// and the `keep` patterns) and makes every other symbol local, or `None` when the policy
 /// declares no namespace. Anonymous: the exported symbols get no version, as before.
@@ -49,15 +39,7 @@ pub fn outside_namespace(elf: &ElfFile, policy: &SymbolPolicy) -> Vec<String> {
         return Vec::new();
     }
     let mut outside: Vec<String> = elf
-        .defined_symbols
-        .iter()
-        .map(|symbol| symbol.name.as_str())
-        .filter(|name| !LINKER_SYMBOLS.contains(name))
-        .filter(|name| {
-            !elf.version_definitions
-                .iter()
-                .any(|version| version == name)
-        })
+        .exported_names()
         .filter(|name| !policy.in_namespace(name))
         .map(str::to_string)
         .collect();

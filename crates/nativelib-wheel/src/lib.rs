@@ -26,5 +26,5 @@ pub use metadata::{CoreMetadata, WheelFile};
 pub use reader::{WheelEntry, WheelReader};
 pub use record::{Record, RecordEntry, RecordHash, SUPPORTED_HASH_ALGORITHMS};
 pub use verify::VerificationReport;
-pub use version::{compare_release, release_segments};
+pub use version::{compare_release, compare_segments, release_segments};
 pub use writer::{PreparedFile, WheelWriter};

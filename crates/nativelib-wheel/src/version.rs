@@ -3,26 +3,26 @@
 
 use std::cmp::Ordering;
 
-/// The numeric release segments of a version: `0.3.34.481.3` gives `[0, 3, 34, 481, 3]`; each
-/// segment's leading digits count (`1rc1` gives 1), an epoch or local label is not handled.
+/// The release segments of a version: `0.3.34.481.3` gives `[0, 3, 34, 481, 3]`, `12.2.0rc1`
+/// gives `[12, 2, 0]`; an epoch (`1!`) is skipped, and a segment with a suffix is the last.
 pub fn release_segments(version: &str) -> Vec<u64> {
-    version
-        .split('.')
-        .map(|segment| {
-            segment
-                .chars()
-                .take_while(char::is_ascii_digit)
-                .collect::<String>()
-                .parse()
-                .unwrap_or(0)
-        })
-        .collect()
+    let version = version.split_once('!').map_or(version, |(_, rest)| rest);
+    let mut segments = Vec::new();
+    for part in version.split('.') {
+        let digits: String = part.chars().take_while(char::is_ascii_digit).collect();
+        let Ok(number) = digits.parse() else {
+            break;
+        };
+        segments.push(number);
+        if digits.len() != part.len() {
+            break;
+        }
+    }
+    segments
 }
 
-/// Orders two versions by their release segments, padding the shorter with zeros: `0.3.10`
-/// after `0.3.9`, `1.0` equal to `1.0.0`.
-pub fn compare_release(left: &str, right: &str) -> Ordering {
-    let (left, right) = (release_segments(left), release_segments(right));
+/// Compares release segments, padding the shorter with zeros (`1.0` == `1.0.0`).
+pub fn compare_segments(left: &[u64], right: &[u64]) -> Ordering {
     let length = left.len().max(right.len());
     (0..length)
         .map(|index| {
@@ -32,6 +32,12 @@ pub fn compare_release(left: &str, right: &str) -> Ordering {
         })
         .find(|ordering| ordering.is_ne())
         .unwrap_or(Ordering::Equal)
+}
+
+/// Orders two versions by their release segments: `0.3.10` after `0.3.9`, `1.0` equal to
+/// `1.0.0`.
+pub fn compare_release(left: &str, right: &str) -> Ordering {
+    compare_segments(&release_segments(left), &release_segments(right))
 }
 
 #[cfg(test)]
@@ -45,5 +51,7 @@ mod tests {
         assert!(compare_release("1.0", "1.0.0").is_eq());
         assert!(compare_release("2.1.3", "10.0").is_lt());
         assert_eq!(release_segments("1.26.0rc1"), [1, 26, 0]);
+        assert_eq!(release_segments("1!2.0"), [2, 0]);
+        assert_eq!(release_segments("1.0.dev0"), [1, 0]);
     }
 }
