@@ -144,19 +144,8 @@ fn environment_reports_duplicate_openblas_and_clashing_providers() {
     let strict = nativelib(["show".as_ref(), inputs[2].as_os_str()]);
     let stderr = common::one_line_error(&strict, 2);
     assert!(stderr.contains("libgfortran-040039e1.so.5.0.0"), "{stderr}");
-    let mut arguments: Vec<&std::ffi::OsStr> = vec![
-        "show".as_ref(),
-        "--json".as_ref(),
-        "--allow-record-mismatch".as_ref(),
-    ];
-    arguments.extend(inputs.iter().map(|path| path.as_os_str()));
-    let output = nativelib(arguments);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let paths: Vec<&std::path::Path> = inputs.iter().map(|path| path.as_path()).collect();
+    let report = common::show_json_allowing_record_mismatch(&paths);
     assert_eq!(
         report["wheels"][2]["record_mismatches"]
             .as_array()

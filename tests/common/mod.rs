@@ -68,6 +68,23 @@ pub fn show_json(inputs: &[&Path]) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).expect("show --json prints JSON")
 }
 
+/// Like [`show_json`], tolerating RECORD mismatches (scipy-openblas32 0.3.27.44.6 has one).
+pub fn show_json_allowing_record_mismatch(inputs: &[&Path]) -> serde_json::Value {
+    let mut arguments: Vec<&std::ffi::OsStr> = vec![
+        "show".as_ref(),
+        "--json".as_ref(),
+        "--allow-record-mismatch".as_ref(),
+    ];
+    arguments.extend(inputs.iter().map(|path| path.as_os_str()));
+    let output = nativelib(arguments);
+    assert!(
+        output.status.success(),
+        "nativelib show failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("show --json prints JSON")
+}
+
 /// The text on stderr, asserting the command failed with `code` and printed exactly one line.
 pub fn one_line_error(output: &Output, code: i32) -> String {
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();

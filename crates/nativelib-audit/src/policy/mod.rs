@@ -98,7 +98,9 @@ impl ManylinuxPolicy {
             return true;
         }
         match (parse_dotted(number), ceiling.highest.and_then(parse_dotted)) {
-            (Some(wanted), Some(highest)) => compare_dotted(&wanted, &highest) != Ordering::Greater,
+            (Some(wanted), Some(highest)) => {
+                nativelib_wheel::compare_segments(&wanted, &highest) != Ordering::Greater
+            }
             _ => false,
         }
     }
@@ -163,18 +165,6 @@ pub fn musllinux_verdict(
 /// Parses `2.17` or `3.4.19` into numbers.
 fn parse_dotted(text: &str) -> Option<Vec<u64>> {
     text.split('.').map(|part| part.parse().ok()).collect()
-}
-
-fn compare_dotted(left: &[u64], right: &[u64]) -> Ordering {
-    let length = left.len().max(right.len());
-    (0..length)
-        .map(|index| {
-            let a = left.get(index).copied().unwrap_or(0);
-            let b = right.get(index).copied().unwrap_or(0);
-            a.cmp(&b)
-        })
-        .find(|ordering| ordering.is_ne())
-        .unwrap_or(Ordering::Equal)
 }
 
 /// A symbol version a binary requires from a host library, e.g. `GLIBC_2.27` from `libm.so.6`.
