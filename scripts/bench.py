@@ -270,7 +270,7 @@ pools = [{key: info.get(key) for key in ("user_api", "internal_api", "threading_
 print(json.dumps({"wall": wall, "openmp": openmp_seconds, "blas": blas_seconds,
                   "threads": threads, "pools": pools}))
 """
-OPENMP_ITERATIONS, OPENMP_SAMPLES, OPENMP_MATRIX = 20, 50_000, 1024
+OPENMP_ITERATIONS, OPENMP_SAMPLES, OPENMP_MATRIX, OPENMP_REPETITIONS = 20, 50_000, 1024, 5
 
 
 def build_wheel(binary: Path, wheelhouse: Path, recipe: str, variant=None) -> Path:
@@ -323,23 +323,31 @@ def bench_openmp() -> bool:
     (b) shared: numpy linked against the OpenMP OpenBLAS (ILP64) and scikit-learn against the
         OpenMP wheel, so both run on one libgomp; scipy as published (its pthreads OpenBLAS is
         loaded too: scikit-learn imports scipy.linalg, and KMeans calls BLAS through scipy);
-    (c) all-openmp: as (b) with scipy linked against the LP64 OpenMP OpenBLAS.
-    Each configuration runs in its own virtualenv, alternating, 3 times; medians are reported.
+    (c) all-openmp: as (b) with scipy linked against the LP64 OpenMP OpenBLAS;
+    (d) one-openblas: numpy and scipy both linked against the OpenBLAS with both interfaces
+        (recipes/openblas-dual-abi.toml), scikit-learn against the OpenMP wheel: one OpenBLAS,
+        one libgomp.
+    Each configuration runs in its own virtualenv, alternating, 5 times; medians are reported,
+    with the range of the wall times. Spinning threads make this sensitive to anything else
+    running on the machine: run it on an otherwise idle one.
     """
     binary = nativelib()
     wheelhouse = nativelib_cache() / "bench-wheelhouse"
     openblas64 = build_wheel(binary, wheelhouse, "openblas.toml", "ilp64-openmp")
     openblas32 = build_wheel(binary, wheelhouse, "openblas.toml", "lp64-openmp")
+    dual = build_wheel(binary, wheelhouse, "openblas-dual-abi.toml")
     runtime = {name: only_wheel(wheelhouse, f"nativelib_{name}-*.whl")
                for name in ("openmp", "gfortran", "quadmath")}
     numpy, scipy, scikit_learn = wheel("numpy"), wheel("scipy"), wheel("scikit_learn")
     with tempfile.TemporaryDirectory(prefix="nativelib-bench-openmp-") as work:
         work = Path(work)
-        linked = work / "linked"
-        for dependent, provider in [(numpy, openblas64), (scikit_learn, runtime["openmp"]),
-                                    (scipy, openblas32)]:
+        linked, linked_dual = work / "linked", work / "linked-dual"
+        for dependent, provider, directory in [
+                (numpy, openblas64, linked), (scikit_learn, runtime["openmp"], linked),
+                (scipy, openblas32, linked), (numpy, dual, linked_dual),
+                (scipy, dual, linked_dual)]:
             subprocess.run([str(binary), "link", str(dependent), "--against", str(provider),
-                            "-w", str(linked)], check=True, stdout=subprocess.DEVNULL)
+                            "-w", str(directory)], check=True, stdout=subprocess.DEVNULL)
         linked_numpy = only_wheel(linked, "numpy-*.whl")
         linked_scikit_learn = only_wheel(linked, "scikit_learn-*.whl")
         linked_scipy = only_wheel(linked, "scipy-*.whl")
@@ -348,29 +356,35 @@ def bench_openmp() -> bool:
             "shared": [linked_numpy, linked_scikit_learn, scipy, openblas64, *runtime.values()],
             "all-openmp": [linked_numpy, linked_scikit_learn, linked_scipy, openblas64,
                            openblas32, *runtime.values()],
+            "one-openblas": [only_wheel(linked_dual, "numpy-*.whl"), linked_scikit_learn,
+                             only_wheel(linked_dual, "scipy-*.whl"), dual, *runtime.values()],
         }
         pythons = {name: make_venv(work / name, wheels)
                    for name, wheels in configurations.items()}
         script = work / "workload.py"
         script.write_text(OPENMP_WORKLOAD)
         results = {name: [] for name in configurations}
-        for _ in range(3):
+        for _ in range(OPENMP_REPETITIONS):
             for name, python in pythons.items():
                 output = subprocess.run(
                     [str(python), str(script), str(OPENMP_ITERATIONS), str(OPENMP_SAMPLES),
                      str(OPENMP_MATRIX)], check=True, capture_output=True, text=True, cwd=work)
                 results[name].append(json.loads(output.stdout))
     print(f"{OPENMP_ITERATIONS} x (KMeans.fit, {OPENMP_SAMPLES} x 16, 16 clusters, 10 Lloyd "
-          f"iterations; 2 x {OPENMP_MATRIX}^2 matmul), {os.cpu_count()} cores, median of 3")
-    print(f"{'configuration':<12} {'wall':>8} {'KMeans':>8} {'matmul':>8} {'threads':>8}  pools")
+          f"iterations; 2 x {OPENMP_MATRIX}^2 matmul), {os.cpu_count()} cores, "
+          f"median of {OPENMP_REPETITIONS}")
+    print(f"{'configuration':<13} {'wall':>8} {'range':>13} {'KMeans':>8} {'matmul':>8} "
+          f"{'threads':>8}  pools")
     medians = {}
     for name, runs in results.items():
         median = {key: statistics.median(run[key] for run in runs)
                   for key in ("wall", "openmp", "blas", "threads")}
         medians[name] = median
-        print(f"{name:<12} {median['wall']:>7.2f}s {median['openmp']:>7.2f}s "
+        walls = [run["wall"] for run in runs]
+        spread = f"{min(walls):.2f}-{max(walls):.2f}s"
+        print(f"{name:<13} {median['wall']:>7.2f}s {spread:>13} {median['openmp']:>7.2f}s "
               f"{median['blas']:>7.2f}s {median['threads']:>8.0f}  {describe_pools(runs[0]['pools'])}")
-    for name in ("shared", "all-openmp"):
+    for name in ("shared", "all-openmp", "one-openblas"):
         print(f"wall-time ratio stock / {name}: {medians['stock']['wall'] / medians[name]['wall']:.2f}")
     return True
 

@@ -360,6 +360,51 @@ fn provider_for_another_architecture_is_refused() {
 }
 
 #[test]
+fn a_provider_declaring_a_newer_floor_raises_the_linked_tag() {
+    // A provider's declared tag is a floor even when its binaries need less: a library wheel
+    // built by nativelib declares the floor of the wheels it requires in turn (the OpenMP
+    // OpenBLAS needs glibc 2.31 itself, its libgomp and libgfortran wheels 2.34).
+    let output = tempfile::tempdir().unwrap();
+    let (vecdemo, vecmath, _) = example_wheels();
+    let newer = output.path().join("newer");
+    std::fs::create_dir(&newer).unwrap();
+    let provider = newer.join("vecmath-1.0.0-py3-none-manylinux_2_34_x86_64.whl");
+    write_wheel(
+        &provider,
+        "vecmath-1.0.0.dist-info",
+        &wheel_entries(vecmath),
+        None,
+    );
+    let result = link(&[
+        vecdemo.as_os_str(),
+        "--against".as_ref(),
+        provider.as_os_str(),
+        "-w".as_ref(),
+        output.path().as_os_str(),
+        "--json".as_ref(),
+        "--replace".as_ref(),
+        "libvecmath-1a2b3c4d.so.1=libvecmath_nativelib.so.1".as_ref(),
+    ]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let outcome = &serde_json::from_slice::<Value>(&result.stdout).unwrap()[0];
+    assert_eq!(
+        outcome["plan"]["platform_tags_after"],
+        serde_json::json!(["manylinux_2_34_x86_64"])
+    );
+    let written = PathBuf::from(outcome["output"].as_str().unwrap());
+    let report = show_json(&[&written, &provider]);
+    let platform = &report["wheels"][0]["platform"];
+    assert_eq!(platform["tag"], "manylinux_2_34_x86_64", "{platform:#}");
+    assert_eq!(platform["provider_floor"]["distribution"], "vecmath");
+    assert_eq!(platform["provider_floor"]["tag"], "manylinux_2_34_x86_64");
+    assert_eq!(platform["declared_is_satisfied"], true);
+}
+
+#[test]
 fn corrupt_elf_in_the_wheel_is_an_input_error() {
     let output = tempfile::tempdir().unwrap();
     let (vecdemo, vecmath, _) = example_wheels();

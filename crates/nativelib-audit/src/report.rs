@@ -320,6 +320,11 @@ fn wheel_libc(wheel: &InstalledWheel) -> Libc {
 }
 
 /// Raises a wheel's verdict to the newest floor among the wheels it loads libraries from.
+///
+/// A provider's floor is the newer of its verdict and its declared tag: a wheel that declares
+/// `manylinux_2_34` does not install below glibc 2.34 whatever its own binaries need (a library
+/// wheel built by nativelib declares the floors of the wheels it requires in turn, which need
+/// not be in the environment), and so neither does a wheel that loads libraries from it.
 fn apply_provider_floors(
     wheels: &[InstalledWheel],
     resolution: &Resolution,
@@ -332,11 +337,22 @@ fn apply_provider_floors(
         .into_iter()
         .filter_map(|provider| {
             let verdict = verdicts[provider].as_ref()?;
-            Some((verdict.glibc_minor()?, provider, verdict))
+            let declared = wheels[provider]
+                .filename
+                .iter()
+                .flat_map(|filename| &filename.platform_tags)
+                .filter_map(|tag| Some((glibc_minor_of_tag(tag)?, tag)))
+                .min_by_key(|(minor, _)| *minor);
+            let computed = (verdict.glibc_minor()?, &verdict.tag);
+            let (minor, tag) = match declared {
+                Some(declared) if declared.0 > computed.0 => declared,
+                _ => computed,
+            };
+            Some((minor, provider, tag.clone()))
         })
         .max_by_key(|(minor, _, _)| *minor);
     match (own.glibc_minor(), newest) {
-        (Some(own_minor), Some((minor, provider, verdict))) if minor > own_minor => {
+        (Some(own_minor), Some((minor, provider, tag))) if minor > own_minor => {
             let architecture = wheels[index]
                 .binaries
                 .first()
@@ -345,10 +361,10 @@ fn apply_provider_floors(
             let tags = crate::policy::ManylinuxPolicy::all()
                 .find(|policy| policy.glibc_minor() == minor)
                 .map(|policy| policy.platform_tags(architecture))
-                .unwrap_or_else(|| verdict.tags.clone());
+                .unwrap_or_else(|| vec![tag.clone()]);
             let floor = ProviderFloor {
                 distribution: wheels[provider].display_name(),
-                tag: verdict.tag.clone(),
+                tag,
             };
             (
                 PlatformVerdict {

@@ -118,6 +118,7 @@ pub(crate) fn build_key(
         version: String::new(),
         layout: nativelib_recipe::Layout::default(),
         soname: String::new(),
+        replaces: Vec::new(),
     };
     let mut hasher = Sha256::new();
     for part in [

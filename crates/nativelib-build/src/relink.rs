@@ -136,13 +136,18 @@ pub(crate) fn relink(
             library: library.origin.clone(),
             source: Box::new(source),
         })?;
-        let mut replaces: Vec<String> = library
-            .names
-            .iter()
-            .filter(|name| **name != new_names[index])
-            .cloned()
-            .collect();
-        replaces.dedup();
+        // The names it had, and for the wheel's own library the further ones the recipe names.
+        let declared = if index == 0 {
+            recipe.wheel.replaces.as_slice()
+        } else {
+            &[]
+        };
+        let mut replaces: Vec<String> = Vec::new();
+        for name in library.names.iter().chain(declared) {
+            if *name != new_names[index] && !replaces.contains(name) {
+                replaces.push(name.clone());
+            }
+        }
         relinked.push(RelinkedLibrary {
             entry: format!("{library_directory}/{}", new_names[index]),
             soname: new_names[index].clone(),

@@ -126,6 +126,8 @@ pub(crate) struct RawWheel {
     pub(crate) version: Option<Text>,
     pub(crate) layout: Option<Spanned<RawLayout>>,
     pub(crate) soname: Option<Text>,
+    #[serde(default)]
+    pub(crate) replaces: Vec<Text>,
 }
 
 /// `[symbols]`, in the base recipe or a variant.
@@ -288,6 +290,7 @@ impl Overlay for RawWheel {
             version: overlay.version.clone().or_else(|| self.version.clone()),
             layout: overlay.layout.clone().or_else(|| self.layout.clone()),
             soname: overlay.soname.clone().or_else(|| self.soname.clone()),
+            replaces: append(&self.replaces, &overlay.replaces),
         }
     }
 }

@@ -14,6 +14,10 @@ pub struct WheelSpec {
     /// The SONAME the packaged library is given, unique to this wheel, such as
     /// `libopenblas32_nativelib.so.0`.
     pub soname: String,
+    /// Further names of libraries this one stands in for, beyond the names it was built or
+    /// collected under, such as `libscipy_openblas.so`: `nativelib link` pairs a dependent's
+    /// vendored library of one of these names with it.
+    pub replaces: Vec<String>,
 }
 
 /// Where the library goes inside the wheel.
@@ -64,6 +68,7 @@ mod tests {
             version: "0.3.31".to_string(),
             layout: Layout::Package,
             soname: "libopenblas32_nativelib.so.0".to_string(),
+            replaces: Vec::new(),
         };
         assert_eq!(wheel.library_directory(), "nativelib_openblas32/lib");
         assert_eq!(wheel.include_directory(), "nativelib_openblas32/include");

@@ -72,9 +72,10 @@ fn a_dependency_is_built_first_and_linked_by_its_new_soname() {
     let libs = directory.path().join("libs");
     std::fs::create_dir(&libs).unwrap();
     compile_libraries(&libs);
+    // [wheel] is the recipe's last table: `replaces` goes into it.
     std::fs::write(
         directory.path().join("b.toml"),
-        recipe("b", "libb.so.1", ""),
+        recipe("b", "libb.so.1", "") + "replaces = [\"libbee.so\"]\n",
     )
     .unwrap();
     std::fs::write(
@@ -92,7 +93,8 @@ fn a_dependency_is_built_first_and_linked_by_its_new_soname() {
     assert_eq!(wheels.len(), 2);
     let (b, a) = (&wheels[0], &wheels[1]);
     assert_eq!(b.manifest.libraries[0].soname, "libb-nl.so.1");
-    assert_eq!(b.manifest.libraries[0].replaces, ["libb.so.1"]);
+    // The name it was collected under, then the one the recipe declares.
+    assert_eq!(b.manifest.libraries[0].replaces, ["libb.so.1", "libbee.so"]);
     assert!(a.unresolved.is_empty(), "{:?}", a.unresolved);
     assert_eq!(a.manifest.dependencies[0].requirement, "nl-b==1.0");
     assert_eq!(a.manifest.dependencies[0].package.as_deref(), Some("nl_b"));

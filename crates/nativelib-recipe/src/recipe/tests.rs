@@ -11,6 +11,7 @@ use crate::wheel::Layout;
 
 const OPENBLAS: &str = include_str!("../../../../recipes/openblas.toml");
 const OPENMP: &str = include_str!("../../../../recipes/openmp.toml");
+const OPENBLAS_DUAL_ABI: &str = include_str!("../../../../recipes/openblas-dual-abi.toml");
 const OPENBLAS_PATH: &str = "recipes/openblas.toml";
 
 fn recipes_directory() -> PathBuf {
@@ -387,4 +388,39 @@ fn cmake_meson_and_configure_commands() {
             "make install",
         ]
     );
+}
+
+#[test]
+fn the_dual_abi_openblas_is_one_script_that_replaces_both_vendored_openblas() {
+    let recipe = Recipe::from_str(
+        OPENBLAS_DUAL_ABI,
+        Path::new("recipes/openblas-dual-abi.toml"),
+    )
+    .unwrap();
+    let resolved = recipe.variant(None).unwrap();
+    assert_eq!(
+        resolved.wheel.replaces,
+        ["libscipy_openblas.so", "libscipy_openblas64_.so"]
+    );
+    assert!(resolved.wheel.soname.starts_with("libopenblas"));
+    let commands = resolved.build_commands(
+        &BuildDirectories {
+            source: PathBuf::from("s"),
+            build: PathBuf::from("b"),
+            prefix: PathBuf::from("p"),
+        },
+        2,
+    );
+    assert_eq!(commands.len(), 1);
+    let arguments = &commands[0].arguments;
+    assert_eq!(commands[0].program, "sh");
+    // `sh -c SCRIPT NAME jobs prefix build soname symbol-prefix VARIABLES...`; `{{` in the
+    // recipe is a literal brace in the script.
+    assert!(arguments[1].contains("${LDFLAGS:-}"), "{}", arguments[1]);
+    assert_eq!(
+        arguments[3..8],
+        ["2", "p", "b", "libopenblas_openmp_nativelib.so.0", "scipy_"]
+    );
+    assert!(arguments.contains(&"USE_OPENMP=1".to_string()));
+    assert!(arguments.contains(&"SYMBOLPREFIX=scipy_".to_string()));
 }

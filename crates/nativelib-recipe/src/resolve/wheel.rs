@@ -72,6 +72,12 @@ impl Context<'_> {
             Some(RawLayout::Prefix) => Layout::Prefix,
             Some(RawLayout::Package) | None => Layout::Package,
         };
+        let mut replaces = Vec::new();
+        for name in &raw.replaces {
+            let rendered = self.render(name, values, false)?;
+            validate::soname(&rendered).map_err(|problem| self.invalid(&name.span(), problem))?;
+            replaces.push(rendered);
+        }
         let provenance = Provenance {
             distribution: distribution_text.span(),
             soname: soname_text.span(),
@@ -83,6 +89,7 @@ impl Context<'_> {
                 version,
                 layout,
                 soname,
+                replaces,
             },
             provenance,
         ))

@@ -240,6 +240,12 @@ fn semantic_rules_name_the_key_and_fix() {
             "`commands` does not apply to a `make` build",
         ),
         (
+            "soname = \"libopenblas32_nativelib.so.0\" }",
+            "soname = \"libopenblas32_nativelib.so.0\", replaces = [\"scipy_openblas\"] }",
+            "Invalid `variant[0].wheel.replaces[0]`",
+            "does not start with `lib`",
+        ),
+        (
             "prefix = \"scipy_\"",
             "prefix = \"scipy-\"",
             "Invalid `symbols.prefix`",
