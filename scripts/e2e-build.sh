@@ -15,14 +15,7 @@
 # Build times are printed by `nativelib build` (and kept in its JSON report).
 #
 # Usage: scripts/e2e-build.sh [WORKDIR]     (default: a fresh temporary directory)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-cargo build --release --quiet
-nativelib="$PWD/target/release/nativelib"
-fixtures="$(python3 scripts/fetch-fixtures.py --print-dir)"
-work="${1:-$(mktemp -d)}"
-mkdir -p "$work"
+source "$(dirname "$0")/e2e-common.sh"
 echo "e2e-build: working in $work"
 wheelhouse="$work/wheelhouse"
 

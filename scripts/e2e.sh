@@ -6,14 +6,7 @@
 # providers' OpenBLAS libraries and nothing from numpy.libs or scipy.libs.
 #
 # Usage: scripts/e2e.sh [WORKDIR]     (default: a fresh temporary directory)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-cargo build --release --quiet
-nativelib="$PWD/target/release/nativelib"
-fixtures="$(python3 scripts/fetch-fixtures.py --print-dir)"
-work="${1:-$(mktemp -d)}"
-mkdir -p "$work"
+source "$(dirname "$0")/e2e-common.sh"
 echo "e2e: working in $work"
 
 numpy=("$fixtures"/numpy-2.1.3-*.whl)

@@ -11,6 +11,9 @@ for tool in gcc:gcc gfortran:gfortran musl-gcc:musl-tools patchelf:patchelf read
     command -v "${tool%%:*}" >/dev/null 2>&1 || need_apt+=("${tool#*:}")
 done
 python3 -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)
+# LLVM's OpenMP runtime and its omp.h, collected by recipes/openmp-llvm.toml.
+[ -e /usr/lib/llvm-14/lib/libomp.so.5 ] || need_apt+=(libomp5-14)
+[ -e /usr/lib/llvm-14/lib/clang/14.0.6/include/omp.h ] || need_apt+=(libomp-14-dev)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "setup: installing ${need_apt[*]} with apt-get" >&2
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -418,18 +418,25 @@ fn corrupt_elf_in_the_wheel_is_an_input_error() {
     std::fs::create_dir(&broken_dir).unwrap();
     let broken = broken_dir.join(vecdemo.file_name().unwrap());
     write_wheel(&broken, "vecdemo-1.0.0.dist-info", &entries, None);
+    // A good wheel before the broken one: every wheel is planned before anything is written,
+    // so neither the good wheel's output nor the output directory appears.
+    let wheel_dir = output.path().join("out");
     let stderr = refused(
         &[
+            vecdemo.as_os_str(),
             broken.as_os_str(),
             "--against".as_ref(),
             vecmath.as_os_str(),
             "-w".as_ref(),
-            output.path().as_os_str(),
+            wheel_dir.as_os_str(),
+            "--replace".as_ref(),
+            "libvecmath-1a2b3c4d.so.1=libvecmath_nativelib.so.1".as_ref(),
         ],
         output.path(),
         2,
     );
     assert!(stderr.contains("vecdemo/_core"), "{stderr}");
+    assert!(!wheel_dir.exists());
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! The OpenMP runtime as a library wheel (issue 5), fast and on real data: the wheel collected
 //! from the toolchain by recipes/openmp.toml loads with its loader's `preload()`; the pinned
 //! scikit-learn 1.5.2 linked against it stops carrying libgomp; a small OpenMP library built
-//! from a local recipe that depends on the wheel by requirement links to the wheel's SONAME.
+//! from a local recipe that depends on the wheel by requirement links to the wheel's SONAME;
+//! scikit-learn paired explicitly with LLVM's libomp (recipes/openmp-llvm.toml) loads on it.
 //! Bad input (a dependency cycle, the OpenMP wheel missing from the wheelhouse or built for
 //! another machine) is a one-line error naming the recipe and the fix, exit status 2, with
 //! nothing written.
@@ -237,6 +238,117 @@ fn scikit_learn_linked_against_the_openmp_wheel_stops_carrying_libgomp() {
         .len();
     assert_eq!(using_openmp, needed_before);
     assert!(using_openmp >= 15, "{using_openmp}");
+}
+
+#[test]
+fn scikit_learn_runs_on_llvm_openmp_when_paired_explicitly() {
+    let directory = tempfile::tempdir().unwrap();
+    let wheelhouse = directory.path().join("wheelhouse");
+    let output = nativelib_in(
+        &directory.path().join("cache"),
+        &[
+            "build".as_ref(),
+            recipes().join("openmp-llvm.toml").as_os_str(),
+            "-w".as_ref(),
+            wheelhouse.as_os_str(),
+            "--json".as_ref(),
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let llvm = PathBuf::from(report[0]["path"].as_str().unwrap());
+    let scikit_learn = fixture("scikit_learn");
+    let linked_directory = directory.path().join("linked");
+    let link = |extra: &[&str]| {
+        let mut arguments: Vec<&std::ffi::OsStr> = vec![
+            "link".as_ref(),
+            scikit_learn.as_os_str(),
+            "--against".as_ref(),
+            llvm.as_os_str(),
+            "-w".as_ref(),
+            linked_directory.as_os_str(),
+        ];
+        arguments.extend(extra.iter().map(std::ffi::OsStr::new));
+        common::nativelib(arguments)
+    };
+
+    // libomp is another library than libgomp: never paired by name, only when asked.
+    let refused = link(&[]);
+    let message = common::one_line_error(&refused, 1);
+    assert!(message.contains("libgomp-a34b3233.so.1.0.0"), "{message}");
+    assert!(message.contains("libomp-nativelib.so.5"), "{message}");
+    assert!(message.contains("--replace"), "{message}");
+    assert!(!linked_directory.exists());
+
+    let output = link(&[
+        "--replace",
+        "libgomp-a34b3233.so.1.0.0=libomp-nativelib.so.5",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let linked = std::fs::read_dir(&linked_directory)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let report = show_json(&[&linked, &llvm]);
+    let shown = &report["wheels"][0];
+    assert_eq!(shown["unresolved"], Value::Array(Vec::new()), "{shown:#}");
+    assert_eq!(shown["vendored"], Value::Array(Vec::new()));
+    assert_eq!(report["duplicate_runtimes"], Value::Array(Vec::new()));
+    assert_eq!(
+        report["wheels"][1]["libraries"][0]["runtime"],
+        "LLVM OpenMP (libomp)"
+    );
+    assert!(shown["requires_dist"]
+        .as_array()
+        .unwrap()
+        .contains(&Value::from("nativelib-openmp-llvm>=14.0.6,<15")));
+    let users: Vec<String> = shown["binaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|binary| {
+            binary["dependencies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|dependency| dependency["name"] == "libomp-nativelib.so.5")
+        })
+        .map(|binary| binary["entry"].as_str().unwrap().to_string())
+        .collect();
+    assert!(users.len() >= 15, "{users:?}");
+
+    // Installed, every module that used libgomp loads with RTLD_NOW: each GOMP_* symbol it
+    // needs, at libgomp's symbol version, binds to LLVM's runtime.
+    let target = directory.path().join("site");
+    run_checked(
+        Command::new("python3")
+            .args(["-m", "pip", "install", "--quiet", "--no-deps", "--no-index"])
+            .arg("--target")
+            .arg(&target)
+            .arg(&linked)
+            .arg(&llvm),
+    );
+    let script = "import ctypes, os, sys\n\
+        for entry in sys.argv[2:]:\n    ctypes.CDLL(os.path.join(sys.argv[1], entry), mode=os.RTLD_NOW)\n\
+        maps = open('/proc/self/maps').read()\n\
+        print('libomp-nativelib.so.5' in maps, 'libgomp' in maps)\n";
+    let output = run_checked(
+        Command::new("python3")
+            .args(["-c", script])
+            .arg(&target)
+            .args(&users),
+    );
+    assert_eq!(output.trim(), "True False");
 }
 
 /// Compiles a small OpenMP library (`libparsum.so.1`, needs libgomp.so.1) into `directory`

@@ -32,6 +32,15 @@ pub fn run(arguments: &LinkArgs) -> Result<()> {
     let provider_path = provider_path(&arguments.against, &arguments.find_links)?;
     let check = arguments.record.check();
     let provider = Provider::open(&provider_path, check).map_err(link_error)?;
+    // Every wheel is planned before anything is written: a refusal for the last wheel leaves
+    // no output for the first, and no output directory.
+    let mut planned = Vec::new();
+    for wheel in &arguments.wheels {
+        let reader = WheelReader::open(wheel)
+            .with_context(|| format!("Failed to read wheel `{}`", wheel.display()))?;
+        let plan = plan_link(&reader, &provider, &replacements, check).map_err(link_error)?;
+        planned.push((reader, plan));
+    }
     if !arguments.dry_run {
         std::fs::create_dir_all(&arguments.wheel_dir).with_context(|| {
             format!(
@@ -41,11 +50,8 @@ pub fn run(arguments: &LinkArgs) -> Result<()> {
         })?;
     }
     let mut outcomes = Vec::new();
-    for wheel in &arguments.wheels {
-        let reader = WheelReader::open(wheel)
-            .with_context(|| format!("Failed to read wheel `{}`", wheel.display()))?;
-        let plan = plan_link(&reader, &provider, &replacements, check).map_err(link_error)?;
-        let size_before = file_size(wheel);
+    for (reader, plan) in planned {
+        let size_before = file_size(reader.path());
         let output = if arguments.dry_run {
             None
         } else {

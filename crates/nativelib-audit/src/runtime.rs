@@ -18,13 +18,14 @@ const SIGNATURES: &[RuntimeSignature] = &[
         name: "MKL",
         matches: |symbol| symbol == "mkl_get_version" || symbol == "MKL_Get_Version",
     },
-    RuntimeSignature {
-        name: "GNU OpenMP (libgomp)",
-        matches: |symbol| symbol == "GOMP_parallel",
-    },
+    // Before libgomp's: libomp exports gcc's GOMP_* entry points too, for code built with gcc.
     RuntimeSignature {
         name: "LLVM OpenMP (libomp)",
         matches: |symbol| symbol == "__kmpc_fork_call",
+    },
+    RuntimeSignature {
+        name: "GNU OpenMP (libgomp)",
+        matches: |symbol| symbol == "GOMP_parallel",
     },
     RuntimeSignature {
         name: "libgfortran",
