@@ -30,8 +30,10 @@ Examples:
   nativelib show numpy-2.1.3-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl
   nativelib show numpy-*.whl scipy-*.whl scipy_openblas32-*.whl   # one environment
   nativelib show libopenblas.so --json | jq .wheels[0].binaries
+  nativelib show .venv                 # every installed distribution with native code in it
 
-Every RECORD hash is verified while reading; a corrupt wheel is an error (exit status 2).")]
+Every RECORD hash is verified while reading; a corrupt wheel, or an installed library changed
+after installation, is an error (exit status 2).")]
     Show(ShowArgs),
 
     /// Rewrite wheels to load a shared library wheel instead of their vendored copies.
@@ -171,9 +173,11 @@ impl RecordArgs {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// Wheels (`.whl`) or shared libraries (`.so`) to explain. Several inputs are shown as one
+    /// Wheels (`.whl`), shared libraries (`.so`) or installed environments (a virtual
+    /// environment, a prefix, a site-packages or `pip install --target` directory: each installed
+    /// distribution with native code is one input) to explain. Several inputs are shown as one
     /// environment: dependencies resolve across them.
-    #[arg(required = true, value_name = "WHEEL|LIBRARY")]
+    #[arg(required = true, value_name = "WHEEL|LIBRARY|ENVIRONMENT")]
     pub inputs: Vec<PathBuf>,
 
     /// Print JSON (schema: docs/show-json.md) instead of text.

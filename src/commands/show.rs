@@ -1,16 +1,18 @@
-//! `nativelib show`: read the inputs, audit them as one environment, print the report.
+//! `nativelib show`: read the inputs (wheels, libraries, installed environments), audit them as
+//! one environment, print the report.
 
 use std::io::Write;
 
 use anyhow::Result;
-use nativelib_audit::{audit, InstalledWheel};
+use nativelib_audit::{audit, read_environment, InstalledWheel};
 use rayon::prelude::*;
 
 use crate::cli::ShowArgs;
 use crate::human;
 
 pub fn run(arguments: &ShowArgs) -> Result<()> {
-    let wheels = arguments
+    let check = arguments.record.check();
+    let inputs = arguments
         .inputs
         .par_iter()
         .map(|path| {
@@ -18,12 +20,15 @@ pub fn run(arguments: &ShowArgs) -> Result<()> {
                 .extension()
                 .is_some_and(|extension| extension.eq_ignore_ascii_case("whl"));
             if is_wheel {
-                InstalledWheel::read(path, arguments.record.check())
+                InstalledWheel::read(path, check).map(|wheel| vec![wheel])
+            } else if path.is_dir() {
+                read_environment(path, check)
             } else {
-                InstalledWheel::read_library(path)
+                InstalledWheel::read_library(path).map(|library| vec![library])
             }
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let wheels: Vec<InstalledWheel> = inputs.into_iter().flatten().collect();
     let report = audit(&wheels);
     let mut stdout = std::io::stdout().lock();
     if arguments.json {

@@ -7,6 +7,7 @@
 mod environment;
 mod error;
 pub mod install;
+mod installed;
 mod inventory;
 pub mod policy;
 mod report;
@@ -15,6 +16,7 @@ pub mod runtime;
 
 pub use environment::{audit, DuplicateRuntime, EnvironmentReport, LibraryCopy, SymbolClash};
 pub use error::Error;
+pub use installed::read_environment;
 pub use inventory::{BinaryRole, InstalledBinary, InstalledWheel, RecordCheck};
 pub use policy::{ManylinuxPolicy, PlatformVerdict};
 pub use report::{BinaryReport, PlatformReport, ProviderFloor, VendoredLibrary, WheelReport};
