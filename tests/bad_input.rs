@@ -43,11 +43,7 @@ fn a_valid_handmade_wheel_is_accepted() {
     let directory = tempfile::tempdir().unwrap();
     let path = demo_wheel(directory.path(), &[], None);
     let output = nativelib(["show".as_ref(), path.as_os_str()]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    common::assert_success(&output);
 }
 
 #[test]

@@ -116,11 +116,7 @@ fn rebuild_is_a_byte_identical_cache_hit() {
         .env("SOURCE_DATE_EPOCH", "1700000000")
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    common::assert_success(&output);
     let fourth: Value = serde_json::from_slice::<Vec<Value>>(&output.stdout).unwrap()[0].clone();
     assert_eq!(fourth["cache_hit"], true);
     assert_eq!(fourth["wheel_reused"], false);
@@ -261,11 +257,7 @@ fn installed_wheel_serves_pkg_config_the_loader_and_vecdemo() {
         ])
         .output()
         .unwrap();
-    assert!(
-        link.status.success(),
-        "{}",
-        String::from_utf8_lossy(&link.stderr)
-    );
+    common::assert_success(&link);
     let linked: Vec<PathBuf> = std::fs::read_dir(&linked_directory)
         .unwrap()
         .map(|entry| entry.unwrap().path())

@@ -79,11 +79,7 @@ fn both_interfaces_go_into_one_library_with_private_state() {
         .env("NATIVELIB_CACHE_DIR", directory.path().join("cache"))
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    common::assert_success(&output);
     let report: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
     let wheel = PathBuf::from(report[0]["path"].as_str().unwrap());
 
@@ -112,21 +108,7 @@ fn both_interfaces_go_into_one_library_with_private_state() {
     // Both interfaces are exported, the internal state of neither is, and each half keeps its
     // own: setting it through LP64 leaves ILP64's untouched.
     let target = directory.path().join("site");
-    let pip = Command::new("python3")
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--no-index",
-            "--target",
-        ])
-        .arg(&target)
-        .arg(&wheel)
-        .status()
-        .unwrap();
-    assert!(pip.success());
+    common::pip_install_into(&target, &[&wheel]);
     let script = "import ctypes, sys\n\
         lib = ctypes.CDLL(sys.argv[1])\n\
         lib.scipy_get_.restype = ctypes.c_int\n\
@@ -139,11 +121,7 @@ fn both_interfaces_go_into_one_library_with_private_state() {
         .arg(target.join("nativelib_openblas_openmp/lib/libopenblas_openmp_nativelib.so.0"))
         .output()
         .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    common::assert_success(&run);
     assert_eq!(
         String::from_utf8_lossy(&run.stdout).trim(),
         "7 1099511627776 False"

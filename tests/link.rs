@@ -131,11 +131,7 @@ fn linked_example_installs_and_loads_the_provider_copy() {
         .arg(vecmath)
         .output()
         .unwrap();
-    assert!(
-        install.status.success(),
-        "{}",
-        String::from_utf8_lossy(&install.stderr)
-    );
+    common::assert_success(&install);
     let script = "import vecdemo\n\
         print(vecdemo._core.dot([1.0, 2.0], [3.0, 4.0]))\n\
         maps = open('/proc/self/maps').read()\n\
@@ -143,11 +139,7 @@ fn linked_example_installs_and_loads_the_provider_copy() {
         print('vendored' if 'vecdemo.libs' in maps else 'clean')\n";
     let run = Command::new(&python).args(["-c", script]).output().unwrap();
     let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    common::assert_success(&run);
     assert_eq!(
         stdout.lines().collect::<Vec<_>>(),
         ["11.0", "provider", "clean"]
@@ -175,22 +167,14 @@ fn linked_example_installs_and_loads_the_provider_copy() {
         .arg(vecmath)
         .output()
         .unwrap();
-    assert!(
-        install.status.success(),
-        "{}",
-        String::from_utf8_lossy(&install.stderr)
-    );
+    common::assert_success(&install);
     let run = Command::new(&python)
         .args(["-c", script])
         .env("PYTHONPATH", &elsewhere)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    common::assert_success(&run);
     assert_eq!(
         stdout.lines().collect::<Vec<_>>(),
         ["11.0", "provider", "clean"]
@@ -216,11 +200,7 @@ fn real_numpy_links_against_scipy_openblas64() {
         output.path().as_os_str(),
         "--json".as_ref(),
     ]);
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
+    common::assert_success(&result);
     let outcome = &serde_json::from_slice::<Value>(&result.stdout).unwrap()[0];
     let plan = &outcome["plan"];
     assert_eq!(plan["rewrites"].as_array().unwrap().len(), 3);
@@ -385,11 +365,7 @@ fn a_provider_declaring_a_newer_floor_raises_the_linked_tag() {
         "--replace".as_ref(),
         "libvecmath-1a2b3c4d.so.1=libvecmath_nativelib.so.1".as_ref(),
     ]);
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
+    common::assert_success(&result);
     let outcome = &serde_json::from_slice::<Value>(&result.stdout).unwrap()[0];
     assert_eq!(
         outcome["plan"]["platform_tags_after"],
@@ -467,11 +443,7 @@ fn a_second_link_keeps_the_first_providers_search_path() {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    common::assert_success(&build);
     let first = work.path().join("first");
     let openblas = fixture("scipy_openblas32");
     let result = link(&[
@@ -482,11 +454,7 @@ fn a_second_link_keeps_the_first_providers_search_path() {
         "-w".as_ref(),
         first.as_os_str(),
     ]);
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
+    common::assert_success(&result);
     let second = work.path().join("second");
     let result = link(&[
         written_wheels(&first)[0].as_os_str(),
@@ -497,11 +465,7 @@ fn a_second_link_keeps_the_first_providers_search_path() {
         "-w".as_ref(),
         second.as_os_str(),
     ]);
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
+    common::assert_success(&result);
 
     let mut inputs = vec![written_wheels(&second)[0].clone(), openblas];
     inputs.extend(written_wheels(&wheelhouse));

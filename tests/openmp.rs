@@ -29,29 +29,31 @@ fn recipes() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("recipes")
 }
 
+/// Builds `recipes/<recipe>` into `directory/wheelhouse` (its cache in `directory/cache`) and
+/// returns the wheel's path.
+fn build_recipe(directory: &Path, recipe: &str) -> PathBuf {
+    let wheelhouse = directory.join("wheelhouse");
+    let output = nativelib_in(
+        &directory.join("cache"),
+        &[
+            "build".as_ref(),
+            recipes().join(recipe).as_os_str(),
+            "-w".as_ref(),
+            wheelhouse.as_os_str(),
+            "--json".as_ref(),
+        ],
+    );
+    common::assert_success(&output);
+    let report: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    PathBuf::from(report[0]["path"].as_str().unwrap())
+}
+
 /// The wheel built from recipes/openmp.toml, once per test binary.
 fn openmp_wheel() -> &'static Path {
     static WHEEL: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
     let (_, path) = WHEEL.get_or_init(|| {
         let directory = tempfile::tempdir().unwrap();
-        let wheelhouse = directory.path().join("wheelhouse");
-        let output = nativelib_in(
-            &directory.path().join("cache"),
-            &[
-                "build".as_ref(),
-                recipes().join("openmp.toml").as_os_str(),
-                "-w".as_ref(),
-                wheelhouse.as_os_str(),
-                "--json".as_ref(),
-            ],
-        );
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let report: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
-        let path = PathBuf::from(report[0]["path"].as_str().unwrap());
+        let path = build_recipe(directory.path(), "openmp.toml");
         (directory, path)
     });
     path
@@ -120,13 +122,7 @@ fn the_openmp_wheel_carries_libgomp_under_its_own_soname_and_preloads_it() {
     // Installed, its loader loads the runtime by absolute path, RTLD_LOCAL, and it runs.
     let directory = tempfile::tempdir().unwrap();
     let target = directory.path().join("site");
-    run_checked(
-        Command::new("python3")
-            .args(["-m", "pip", "install", "--quiet", "--no-deps", "--no-index"])
-            .arg("--target")
-            .arg(&target)
-            .arg(wheel),
-    );
+    common::pip_install_into(&target, &[wheel]);
     let script = "import ctypes, os, nativelib_openmp as omp\n\
         handle = omp.preload()\n\
         assert handle is omp.preload()\n\
@@ -166,11 +162,7 @@ fn scikit_learn_linked_against_the_openmp_wheel_stops_carrying_libgomp() {
         linked_directory.as_os_str(),
         "--json".as_ref(),
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    common::assert_success(&output);
     let linked: Vec<PathBuf> = std::fs::read_dir(&linked_directory)
         .unwrap()
         .map(|entry| entry.unwrap().path())
@@ -243,24 +235,7 @@ fn scikit_learn_linked_against_the_openmp_wheel_stops_carrying_libgomp() {
 #[test]
 fn scikit_learn_runs_on_llvm_openmp_when_paired_explicitly() {
     let directory = tempfile::tempdir().unwrap();
-    let wheelhouse = directory.path().join("wheelhouse");
-    let output = nativelib_in(
-        &directory.path().join("cache"),
-        &[
-            "build".as_ref(),
-            recipes().join("openmp-llvm.toml").as_os_str(),
-            "-w".as_ref(),
-            wheelhouse.as_os_str(),
-            "--json".as_ref(),
-        ],
-    );
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
-    let llvm = PathBuf::from(report[0]["path"].as_str().unwrap());
+    let llvm = build_recipe(directory.path(), "openmp-llvm.toml");
     let scikit_learn = fixture("scikit_learn");
     let linked_directory = directory.path().join("linked");
     let link = |extra: &[&str]| {
@@ -288,11 +263,7 @@ fn scikit_learn_runs_on_llvm_openmp_when_paired_explicitly() {
         "--replace",
         "libgomp-a34b3233.so.1.0.0=libomp-nativelib.so.5",
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    common::assert_success(&output);
     let linked = std::fs::read_dir(&linked_directory)
         .unwrap()
         .next()
@@ -330,14 +301,7 @@ fn scikit_learn_runs_on_llvm_openmp_when_paired_explicitly() {
     // Installed, every module that used libgomp loads with RTLD_NOW: each GOMP_* symbol it
     // needs, at libgomp's symbol version, binds to LLVM's runtime.
     let target = directory.path().join("site");
-    run_checked(
-        Command::new("python3")
-            .args(["-m", "pip", "install", "--quiet", "--no-deps", "--no-index"])
-            .arg("--target")
-            .arg(&target)
-            .arg(&linked)
-            .arg(&llvm),
-    );
+    common::pip_install_into(&target, &[&linked, &llvm]);
     let script = "import ctypes, os, sys\n\
         for entry in sys.argv[2:]:\n    ctypes.CDLL(os.path.join(sys.argv[1], entry), mode=os.RTLD_NOW)\n\
         maps = open('/proc/self/maps').read()\n\
@@ -448,11 +412,7 @@ fn a_library_depending_on_the_openmp_wheel_links_to_its_soname() {
             "--json".as_ref(),
         ],
     );
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    common::assert_success(&output);
     let report: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report.len(), 1, "the OpenMP wheel is used, not rebuilt");
     let built = PathBuf::from(report[0]["path"].as_str().unwrap());
@@ -492,14 +452,7 @@ fn a_library_depending_on_the_openmp_wheel_links_to_its_soname() {
 
     // Installed with the OpenMP wheel, the library runs on the wheel's runtime.
     let target = directory.path().join("site");
-    run_checked(
-        Command::new("python3")
-            .args(["-m", "pip", "install", "--quiet", "--no-deps", "--no-index"])
-            .arg("--target")
-            .arg(&target)
-            .arg(&built)
-            .arg(openmp),
-    );
+    common::pip_install_into(&target, &[&built, openmp]);
     let script = "import ctypes, parsum\n\
         handle = parsum.preload()\n\
         handle.parsum.restype = ctypes.c_double\n\

@@ -85,6 +85,35 @@ pub fn show_json_allowing_record_mismatch(inputs: &[&Path]) -> serde_json::Value
     serde_json::from_slice(&output.stdout).expect("show --json prints JSON")
 }
 
+/// Installs `wheels` into the directory `target` with the system pip (offline, no
+/// dependencies), as `pip install --target`.
+pub fn pip_install_into(target: &Path, wheels: &[&Path]) {
+    let output = Command::new("python3")
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            "--target",
+        ])
+        .arg(target)
+        .args(wheels)
+        .output()
+        .expect("python3 runs");
+    assert_success(&output);
+}
+
+/// Asserts the command succeeded, showing its stderr if not.
+pub fn assert_success(output: &Output) {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// The text on stderr, asserting the command failed with `code` and printed exactly one line.
 pub fn one_line_error(output: &Output, code: i32) -> String {
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
