@@ -46,6 +46,16 @@ pub fn read_environment(path: &Path, check: RecordCheck) -> Result<Vec<Installed
 /// The site-packages directories of `path`: `path` itself when it holds `*.dist-info`
 /// directories, else `lib/python3.*/site-packages` (and `lib64/...`) below it.
 fn site_packages_directories(path: &Path) -> Result<Vec<PathBuf>, Error> {
+    let holds_distributions = std::fs::read_dir(path)
+        .map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?
+        .filter_map(Result::ok)
+        .any(|entry| is_dist_info(&entry.path()));
+    if holds_distributions {
+        return Ok(vec![path.to_path_buf()]);
+    }
     let children = |directory: &Path| -> Vec<PathBuf> {
         let mut children: Vec<PathBuf> = std::fs::read_dir(directory)
             .map(|entries| {
@@ -58,13 +68,6 @@ fn site_packages_directories(path: &Path) -> Result<Vec<PathBuf>, Error> {
         children.sort();
         children
     };
-    std::fs::read_dir(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    if children(path).iter().any(|child| is_dist_info(child)) {
-        return Ok(vec![path.to_path_buf()]);
-    }
     let mut found = Vec::new();
     for library in ["lib", "lib64"] {
         for python in children(&path.join(library)) {
