@@ -4,7 +4,9 @@
 #      the platform tag), then the pinned wheels as one environment (duplicate runtimes, clashes);
 #   2. `nativelib build` builds the example C library's recipe into a library wheel;
 #   3. `nativelib link` rewrites numpy to load scipy-openblas64 instead of its vendored OpenBLAS,
-#      and `show` checks the result with its provider.
+#      and `show` checks the result with its provider;
+#   4. both numpy wheels, as published and linked, are pip-installed into two virtual
+#      environments with scipy, and `show` explains each environment as a whole.
 # Building a real OpenBLAS takes ~16 minutes: see scripts/e2e-build.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,3 +39,13 @@ echo "== nativelib link numpy --against scipy-openblas64"
 echo
 echo "== nativelib show (the linked numpy with its provider)"
 "$nativelib" show "$work"/linked/numpy-*.whl "${openblas64[0]}" | grep -E "^[a-zA-Z]|platform|requires|Unresolved|Orphaned"
+echo
+echo "== nativelib show VENV (installed: as published, then with the linked numpy and its provider)"
+for variant in published linked; do
+    python3 -m venv --without-pip "$work/$variant"
+    if [ "$variant" = published ]; then wheels=("${numpy[0]}"); else wheels=("$work"/linked/numpy-*.whl "${openblas64[0]}"); fi
+    python3 -m pip install --quiet --root-user-action=ignore --no-deps --no-index \
+        --prefix "$work/$variant" "${wheels[@]}" "${scipy[0]}"
+    echo "-- $variant"
+    "$nativelib" show "$work/$variant" | sed -n '/^Duplicate runtimes/,$p' | grep -E "^[A-Z]|^  [^ ]" | cut -c1-160
+done
