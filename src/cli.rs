@@ -72,7 +72,9 @@ Recipes are documented in docs/recipes.md. Builds are cached under ~/.cache/nati
 (or $NATIVELIB_CACHE_DIR), keyed by the recipe, variant, source sha256 and compiler version: an
 unchanged rebuild rewrites the same wheel from the cache. Build logs are kept in
 ~/.cache/nativelib/logs. Wheels are byte-for-byte reproducible (timestamps from
-SOURCE_DATE_EPOCH, else 1980-01-01). On any error nothing is written (exit status 2).")]
+SOURCE_DATE_EPOCH, else 1980-01-01). On any error nothing is written (exit status 2). Ctrl-C,
+SIGTERM or SIGHUP stops the build's commands (make and everything it started), removes its
+temporary files and exits with status 130.")]
     Build(BuildArgs),
 }
 

@@ -3,9 +3,13 @@
 //! - 0: success.
 //! - 1: the command ran but refused to act on what it found (an ABI mismatch, nothing to link).
 //! - 2: bad input or usage: a file that cannot be read, a corrupt wheel, an invalid argument.
+//! - 130: a build stopped by a signal (SIGINT, SIGTERM, SIGHUP), as shells report Ctrl-C.
 
 use std::io::Write;
 use std::process::ExitCode;
+
+/// The exit status of a cancelled build.
+pub const CANCELLED: i32 = 130;
 
 /// An error meaning "the inputs were read fine, but acting on them would be wrong".
 #[derive(Debug)]
@@ -25,7 +29,15 @@ pub fn report(error: &anyhow::Error) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let _ = writeln!(std::io::stderr(), "error: {error:#}");
-    if error.downcast_ref::<Refusal>().is_some() {
+    let cancelled = error.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<nativelib_build::Error>(),
+            Some(nativelib_build::Error::Cancelled { .. })
+        )
+    });
+    if cancelled {
+        ExitCode::from(CANCELLED as u8)
+    } else if error.downcast_ref::<Refusal>().is_some() {
         ExitCode::from(1)
     } else {
         ExitCode::from(2)

@@ -483,3 +483,69 @@ fn an_unknown_variant_lists_the_choices() {
     assert!(error.contains("Unknown variant `ilp46`"), "{error}");
     assert!(error.contains("build it without naming one"), "{error}");
 }
+
+#[test]
+fn a_signal_stops_the_build_commands_and_leaves_nothing_behind() {
+    let directory = tempfile::tempdir().unwrap();
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/vecmath");
+    // The command writes its pid, then starts a grandchild and waits: both must stop.
+    let pids = directory.path().join("pids");
+    let recipe = write_recipe(
+        directory.path(),
+        "sleeper.toml",
+        &format!("path = \"{}\"", examples.display()),
+        &format!(
+            "{BUILD_TABLE}commands = [[\"sh\", \"-c\", \"sleep 60 & echo $$ $! > {}.tmp; mv {0}.tmp {0}; wait\"]]\n",
+            pids.display()
+        ),
+    );
+    let temporary = directory.path().join("tmp");
+    let cache = directory.path().join("cache");
+    let wheelhouse = directory.path().join("wheelhouse");
+    std::fs::create_dir(&temporary).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_nativelib"))
+        .arg("build")
+        .arg(&recipe)
+        .arg("-w")
+        .arg(&wheelhouse)
+        .env("NATIVELIB_CACHE_DIR", &cache)
+        .env("TMPDIR", &temporary)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !pids.exists() {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the build command never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // SIGTERM to nativelib alone, as `timeout` or a CI runner sends it.
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("was cancelled"), "{stderr}");
+    for pid in std::fs::read_to_string(&pids).unwrap().split_whitespace() {
+        let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        // Gone, or a zombie waiting for init to reap it.
+        assert!(
+            state.is_empty() || state.contains(") Z "),
+            "process {pid} still runs: {state}"
+        );
+    }
+    let left = |path: &Path| std::fs::read_dir(path).map_or(0, |entries| entries.count());
+    assert_eq!(left(&temporary), 0, "temporary directories left behind");
+    assert_eq!(
+        left(&cache.join("builds")),
+        0,
+        "a partial build left behind"
+    );
+    assert_eq!(left(&wheelhouse), 0, "a wheel was written");
+}

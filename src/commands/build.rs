@@ -1,7 +1,7 @@
 //! `nativelib build`: build a recipe's wheels, showing progress on stderr (a spinner with the
 //! phase, elapsed time and the build's last line on a terminal; plain lines otherwise), then a
 //! summary (or JSON) on stdout. On a failed build command the log's last lines are shown above
-//! the one-line error.
+//! the one-line error. A signal stops the build's commands and exits with status 130.
 
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
@@ -118,6 +118,13 @@ pub fn run(arguments: &BuildArgs) -> Result<()> {
         cache: CacheDirectory::from_environment(),
         source_date_epoch: None,
     };
+    // On SIGINT, SIGTERM or SIGHUP the running build commands are stopped and the build unwinds
+    // (temporary and partial directories removed); with no command running, exit at once.
+    let _ = ctrlc::set_handler(|| {
+        if !nativelib_build::cancel() {
+            std::process::exit(crate::exit::CANCELLED);
+        }
+    });
     let progress = Progress::new();
     let result = build_recipe(
         &arguments.recipe,

@@ -102,6 +102,19 @@ pub enum Error {
     #[error(transparent)]
     CommandFailed(Box<CommandFailure>),
 
+    /// The build was cancelled ([`crate::cancel`]) while its commands ran.
+    #[error(
+        "The build of recipe {} ({what}) was cancelled; its commands were stopped and nothing \
+         was written",
+        recipe.display()
+    )]
+    Cancelled {
+        /// The recipe file.
+        recipe: PathBuf,
+        /// The recipe and variant, for people.
+        what: String,
+    },
+
     /// The build did not produce the library the recipe names.
     #[error(
         "The build of recipe {} ({what}) did not produce {}; fix `build.library` (the install \

@@ -9,6 +9,7 @@
 
 mod archive;
 mod cache;
+mod cancel;
 mod collect;
 mod contents;
 mod dependencies;
@@ -28,6 +29,7 @@ mod symbols;
 mod toolchain;
 
 pub use cache::CacheDirectory;
+pub use cancel::cancel;
 pub use error::{CommandFailure, Error};
 pub use manifest::{
     Manifest, ManifestDependency, ManifestLibrary, ManifestSymbols, OutsideNamespace, MANIFEST_FILE,

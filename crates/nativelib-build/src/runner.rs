@@ -10,6 +10,7 @@ use std::sync::Mutex;
 
 use nativelib_recipe::BuildCommand;
 
+use crate::cancel::{self, RunningGroup};
 use crate::error::CommandFailure;
 use crate::observer::{Observer, Phase};
 use crate::Error;
@@ -115,6 +116,9 @@ pub(crate) fn run_commands(
     context: &RunContext<'_>,
 ) -> Result<(), Error> {
     for command in commands {
+        if cancel::is_cancelled() {
+            return Err(cancelled(context));
+        }
         let shown = command.to_string();
         observer.phase(context.what, Phase::Compile, &shown);
         log.line(&format!(
@@ -156,7 +160,10 @@ fn run_one(
     for (name, value) in context.extra_environment {
         process.env(name, value);
     }
+    // Its own process group: `cancel` stops the command with everything it started.
+    std::os::unix::process::CommandExt::process_group(&mut process, 0);
     let mut child = process.spawn().map_err(spawn_error)?;
+    let _running = RunningGroup::register(child.id());
     // The parent's copies of the pipe's write end must be closed, or reading never ends.
     drop(process);
     let mut lines = BufReader::with_capacity(64 * 1024, reader);
@@ -177,6 +184,10 @@ fn run_one(
         }
     }
     let status = child.wait().map_err(spawn_error)?;
+    if cancel::is_cancelled() {
+        log.line("nativelib: cancelled");
+        return Err(cancelled(context));
+    }
     if status.success() {
         return Ok(());
     }
@@ -198,6 +209,13 @@ fn run_one(
         log: log.path().to_path_buf(),
         log_tail: log.tail(),
     })))
+}
+
+fn cancelled(context: &RunContext<'_>) -> Error {
+    Error::Cancelled {
+        recipe: context.recipe.to_path_buf(),
+        what: context.what.to_string(),
+    }
 }
 
 #[cfg(test)]
