@@ -45,7 +45,13 @@ pub fn human_size(bytes: u64) -> String {
 fn render_wheel(out: &mut String, wheel: &WheelReport, verbose: bool) {
     let version = wheel.version.as_deref().unwrap_or("");
     let _ = writeln!(out, "{} {}", wheel.name, version);
-    let _ = writeln!(out, "  file        {}", wheel.path);
+    // An installed distribution is read from its .dist-info directory.
+    let label = if wheel.path.ends_with(".dist-info") {
+        "installed"
+    } else {
+        "file"
+    };
+    let _ = writeln!(out, "  {label:<11} {}", wheel.path);
     if let Some(tags) = &wheel.tags {
         let _ = writeln!(
             out,
