@@ -100,6 +100,15 @@ fn an_installed_environment_is_reported_as_its_wheels() {
         from_root["wheels"][0]["declared"][0],
         "manylinux_2_17_x86_64"
     );
+
+    let text = nativelib(["show".as_ref(), root.as_os_str()]);
+    common::assert_success(&text);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.lines()
+            .any(|line| line.starts_with("  installed") && line.ends_with("numpy-2.1.3.dist-info")),
+        "{text}"
+    );
 }
 
 #[test]
