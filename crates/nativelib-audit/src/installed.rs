@@ -6,10 +6,13 @@
 //! path `numpy.libs/x.so` in site-packages, `../../../lib/x.so` (a wheel's `.data/data/lib`) in
 //! the prefix, so resolution works across installed distributions as across wheels.
 
+use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 
 use nativelib_binary::{is_elf, ElfFile};
-use nativelib_wheel::{CoreMetadata, Record, RecordEntry, RecordHash, WheelFile, WheelFilename};
+use nativelib_wheel::{
+    CoreMetadata, Record, RecordEntry, RecordHash, WheelFile, WheelFilename, SPOOL_THRESHOLD,
+};
 use rayon::prelude::*;
 
 use crate::install::{normalize, SITE_PACKAGES};
@@ -132,14 +135,10 @@ fn read_distribution(
             continue;
         }
         let path = site_packages.join(&entry.path);
-        let bytes = std::fs::read(&path).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
-        })?;
-        if !is_elf(&bytes) {
+        let Some(file) = read_binary(&path, &entry.path)? else {
             continue;
-        }
-        if let Some(mismatch) = record_mismatch(entry, &bytes) {
+        };
+        if let Some(mismatch) = record_mismatch(entry, file.size, &file.hash) {
             match check {
                 RecordCheck::Strict => {
                     return Err(Error::InstalledMismatch {
@@ -150,17 +149,12 @@ fn read_distribution(
                 RecordCheck::Report => record_mismatches.push(mismatch.to_string()),
             }
         }
-        let elf = ElfFile::parse(&bytes).map_err(|source| Error::Elf {
-            path: path.clone(),
-            entry: entry.path.clone(),
-            source,
-        })?;
         let install_path = normalize(&format!("{SITE_PACKAGES}/{}", entry.path));
         binaries.push(InstalledBinary::from_elf(
             &entry.path,
             install_path,
-            bytes.len() as u64,
-            elf,
+            file.size,
+            file.elf,
         ));
     }
     if binaries.is_empty() {
@@ -187,25 +181,73 @@ fn read_distribution(
     }))
 }
 
+/// An installed ELF file: parsed, hashed and measured.
+struct BinaryFile {
+    elf: ElfFile,
+    hash: RecordHash,
+    size: u64,
+}
+
+/// Reads the file at `path` (RECORD's `entry`) if it is an ELF file. Files up to
+/// [`SPOOL_THRESHOLD`] are read whole; larger ones are hashed as a stream and parsed by reading
+/// only the ranges the parse needs, so a library of hundreds of megabytes is never held whole.
+fn read_binary(path: &Path, entry: &str) -> Result<Option<BinaryFile>, Error> {
+    let read_error = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let elf_error = |source| Error::Elf {
+        path: path.to_path_buf(),
+        entry: entry.to_string(),
+        source,
+    };
+    let mut file = std::fs::File::open(path).map_err(read_error)?;
+    let length = file.metadata().map_err(read_error)?.len();
+    if length <= SPOOL_THRESHOLD {
+        let mut bytes = Vec::with_capacity(usize::try_from(length).unwrap_or(0));
+        file.read_to_end(&mut bytes).map_err(read_error)?;
+        if !is_elf(&bytes) {
+            return Ok(None);
+        }
+        return Ok(Some(BinaryFile {
+            elf: ElfFile::parse(&bytes).map_err(elf_error)?,
+            hash: RecordHash::sha256(&bytes),
+            size: bytes.len() as u64,
+        }));
+    }
+    let mut magic = [0; 4];
+    if file.read_exact(&mut magic).is_err() || !is_elf(&magic) {
+        return Ok(None);
+    }
+    file.rewind().map_err(read_error)?;
+    let (hash, size) = RecordHash::sha256_reader(&mut file).map_err(read_error)?;
+    file.rewind().map_err(read_error)?;
+    let elf = ElfFile::parse_reader(std::io::BufReader::new(file)).map_err(elf_error)?;
+    Ok(Some(BinaryFile { elf, hash, size }))
+}
+
 /// The size or sha256 mismatch between an installed file and its RECORD row, if any (other
 /// hash algorithms are not checked).
-fn record_mismatch(entry: &RecordEntry, bytes: &[u8]) -> Option<nativelib_wheel::Error> {
-    if let Some(expected) = entry.size.filter(|size| *size != bytes.len() as u64) {
+fn record_mismatch(
+    entry: &RecordEntry,
+    size: u64,
+    hash: &RecordHash,
+) -> Option<nativelib_wheel::Error> {
+    if let Some(expected) = entry.size.filter(|expected| *expected != size) {
         return Some(nativelib_wheel::Error::SizeMismatch {
             name: entry.path.clone(),
             expected,
-            actual: bytes.len() as u64,
+            actual: size,
         });
     }
     let expected = entry
         .hash
         .as_ref()
-        .filter(|hash| hash.algorithm == "sha256")?;
-    let actual = RecordHash::sha256(bytes);
-    (actual != *expected).then(|| nativelib_wheel::Error::HashMismatch {
+        .filter(|expected| expected.algorithm == "sha256")?;
+    (hash != expected).then(|| nativelib_wheel::Error::HashMismatch {
         name: entry.path.clone(),
         expected: expected.to_string(),
-        actual: actual.to_string(),
+        actual: hash.to_string(),
     })
 }
 
@@ -278,13 +320,16 @@ mod tests {
             hash: Some(RecordHash::sha256(b"original")),
             size: Some(8),
         };
-        assert!(record_mismatch(&entry, b"original").is_none());
+        let check = |content: &[u8]| {
+            record_mismatch(&entry, content.len() as u64, &RecordHash::sha256(content))
+        };
+        assert!(check(b"original").is_none());
         assert!(matches!(
-            record_mismatch(&entry, b"changed!"),
+            check(b"changed!"),
             Some(nativelib_wheel::Error::HashMismatch { .. })
         ));
         assert!(matches!(
-            record_mismatch(&entry, b"longer file"),
+            check(b"longer file"),
             Some(nativelib_wheel::Error::SizeMismatch { .. })
         ));
     }

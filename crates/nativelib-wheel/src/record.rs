@@ -30,6 +30,26 @@ impl RecordHash {
         }
     }
 
+    /// The sha256 hash of everything `reader` yields, and how many bytes that was.
+    pub fn sha256_reader(mut reader: impl std::io::Read) -> std::io::Result<(RecordHash, u64)> {
+        let mut hasher = Sha256::new();
+        let mut buffer = vec![0; 256 * 1024];
+        let mut size = 0;
+        loop {
+            let read = reader.read(&mut buffer)?;
+            if read == 0 {
+                break;
+            }
+            hasher.update(&buffer[..read]);
+            size += read as u64;
+        }
+        let hash = RecordHash {
+            algorithm: "sha256".to_string(),
+            digest: hasher.finalize().to_vec(),
+        };
+        Ok((hash, size))
+    }
+
     /// Whether the algorithm is one of [`SUPPORTED_HASH_ALGORITHMS`].
     pub fn is_supported(&self) -> bool {
         SUPPORTED_HASH_ALGORITHMS.contains(&self.algorithm.as_str())
