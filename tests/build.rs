@@ -9,7 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{example_wheels, show_json};
+use common::{example_wheels, run_checked, show_json};
 use serde_json::Value;
 
 fn example_recipe() -> PathBuf {
@@ -221,17 +221,6 @@ fn venv(directory: &Path) -> PathBuf {
         .unwrap();
     assert!(status.success());
     directory.join("bin/python")
-}
-
-fn run_checked(command: &mut Command) -> String {
-    let output = command.output().unwrap();
-    assert!(
-        output.status.success(),
-        "{command:?} failed: {}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
 }
 
 #[test]

@@ -12,7 +12,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{fixture, show_json};
+use common::{fixture, run_checked, show_json};
 use serde_json::Value;
 
 /// Runs `nativelib ARGS...` with its build cache in `cache`.
@@ -57,17 +57,6 @@ fn openmp_wheel() -> &'static Path {
         (directory, path)
     });
     path
-}
-
-fn run_checked(command: &mut Command) -> String {
-    let output = command.output().unwrap();
-    assert!(
-        output.status.success(),
-        "{command:?} failed: {}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
 }
 
 #[test]

@@ -57,32 +57,33 @@ where
 
 /// Runs `nativelib show --json INPUTS...` and parses the report; panics with stderr on failure.
 pub fn show_json(inputs: &[&Path]) -> serde_json::Value {
-    let mut arguments: Vec<&std::ffi::OsStr> = vec!["show".as_ref(), "--json".as_ref()];
-    arguments.extend(inputs.iter().map(|path| path.as_os_str()));
-    let output = nativelib(arguments);
-    assert!(
-        output.status.success(),
-        "nativelib show failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("show --json prints JSON")
+    show_json_with(&[], inputs)
 }
 
 /// Like [`show_json`], tolerating RECORD mismatches (scipy-openblas32 0.3.27.44.6 has one).
 pub fn show_json_allowing_record_mismatch(inputs: &[&Path]) -> serde_json::Value {
-    let mut arguments: Vec<&std::ffi::OsStr> = vec![
-        "show".as_ref(),
-        "--json".as_ref(),
-        "--allow-record-mismatch".as_ref(),
-    ];
+    show_json_with(&["--allow-record-mismatch"], inputs)
+}
+
+fn show_json_with(options: &[&str], inputs: &[&Path]) -> serde_json::Value {
+    let mut arguments: Vec<&std::ffi::OsStr> = vec!["show".as_ref(), "--json".as_ref()];
+    arguments.extend(options.iter().map(std::ffi::OsStr::new));
     arguments.extend(inputs.iter().map(|path| path.as_os_str()));
     let output = nativelib(arguments);
+    assert_success(&output);
+    serde_json::from_slice(&output.stdout).expect("show --json prints JSON")
+}
+
+/// Runs `command`, asserting it succeeds, and returns its stdout.
+pub fn run_checked(command: &mut Command) -> String {
+    let output = command.output().unwrap();
     assert!(
         output.status.success(),
-        "nativelib show failed: {}",
+        "{command:?} failed: {}{}",
+        String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    serde_json::from_slice(&output.stdout).expect("show --json prints JSON")
+    String::from_utf8(output.stdout).unwrap()
 }
 
 /// Installs `wheels` into the directory `target` with the system pip (offline, no
