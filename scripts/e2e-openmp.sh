@@ -129,6 +129,11 @@ assert mode == "llvm" or "numpy.libs" not in maps, "numpy's vendored OpenBLAS is
 assert all(i["threading_layer"] == "openmp" for i in blas if "/nativelib_openblas" in i["filepath"]), blas
 if mode == "one":
     assert len(blas) == 1 and "nativelib_openblas_openmp/lib/" in blas[0]["filepath"], blas
+    # Its scipy_omp_* forwarders let threadpoolctl read and limit its threads.
+    assert blas[0]["num_threads"] == openmp[0]["num_threads"], infos
+    with threadpoolctl.threadpool_limits(1, user_api="blas"):
+        limited = [i for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+        assert limited[0]["num_threads"] == 1, limited
 elif mode == "two":
     assert len(blas) == 2, blas
     assert {i["filepath"].split("/")[-3] for i in blas} == {

@@ -115,15 +115,18 @@ fn both_interfaces_go_into_one_library_with_private_state() {
         lib.scipy_get_64_.restype = ctypes.c_long\n\
         lib.scipy_set_(ctypes.byref(ctypes.c_int(7)))\n\
         lib.scipy_set_64_(ctypes.byref(ctypes.c_long(2**40)))\n\
-        print(lib.scipy_get_(), lib.scipy_get_64_(), hasattr(lib, 'counter'))\n";
+        print(lib.scipy_get_(), lib.scipy_get_64_(), hasattr(lib, 'counter'))\n\
+        lib.scipy_omp_set_num_threads(3)\n\
+        print(lib.scipy_omp_get_max_threads())\n";
     let run = Command::new("python3")
         .args(["-c", script])
         .arg(target.join("nativelib_openblas_openmp/lib/libopenblas_openmp_nativelib.so.0"))
         .output()
         .unwrap();
     common::assert_success(&run);
+    // threadpoolctl's names for the OpenMP thread count, with the library's prefix.
     assert_eq!(
         String::from_utf8_lossy(&run.stdout).trim(),
-        "7 1099511627776 False"
+        "7 1099511627776 False\n3"
     );
 }

@@ -47,6 +47,20 @@ pub struct BuildOptions {
     pub source_date_epoch: Option<u64>,
 }
 
+#[cfg(test)]
+impl BuildOptions {
+    /// Wheels in `directory/wheelhouse`, the cache in `directory/cache`, a fixed timestamp.
+    pub(crate) fn for_tests(directory: &std::path::Path) -> Self {
+        Self {
+            wheel_directory: directory.join("wheelhouse"),
+            jobs: None,
+            use_cache: true,
+            cache: CacheDirectory::new(directory.join("cache")),
+            source_date_epoch: Some(1_600_000_000),
+        }
+    }
+}
+
 /// How long one phase took.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct PhaseTiming {

@@ -58,16 +58,6 @@ fn write_recipe(directory: &Path, name: &str, dependencies: &str) -> PathBuf {
     path
 }
 
-fn options(directory: &Path) -> BuildOptions {
-    BuildOptions {
-        wheel_directory: directory.join("wheelhouse"),
-        jobs: None,
-        use_cache: true,
-        cache: CacheDirectory::new(directory.join("cache")),
-        source_date_epoch: Some(1_600_000_000),
-    }
-}
-
 #[test]
 fn a_wheel_in_the_wheelhouse_is_a_dependency_and_its_own_come_along() {
     let directory = tempfile::tempdir().unwrap();
@@ -76,7 +66,7 @@ fn a_wheel_in_the_wheelhouse_is_a_dependency_and_its_own_come_along() {
     write_recipe(root, "d", "");
     let b = write_recipe(root, "b", "{ recipe = \"d.toml\" }");
     let a = write_recipe(root, "a", "{ wheel = \"nl-b>=1.0,<2\" }");
-    let options = options(root);
+    let options = BuildOptions::for_tests(root);
     build_recipe(&b, None, &options, &SilentObserver).unwrap();
     let built = build_recipe(&a, None, &options, &SilentObserver).unwrap();
     assert_eq!(built.len(), 1, "nl-b is taken from the wheelhouse");
@@ -125,7 +115,8 @@ fn a_wheel_missing_from_the_wheelhouse_names_the_recipe_that_builds_it() {
     compile_libraries(root);
     write_recipe(root, "d", "");
     let b = write_recipe(root, "b", "{ wheel = \"nl-d>=1\" }");
-    let error = build_recipe(&b, None, &options(root), &SilentObserver).unwrap_err();
+    let error =
+        build_recipe(&b, None, &BuildOptions::for_tests(root), &SilentObserver).unwrap_err();
     assert!(
         matches!(error, Error::DependencyWheelMissing { .. }),
         "{error}"
@@ -145,9 +136,15 @@ fn a_wheel_missing_from_the_wheelhouse_names_the_recipe_that_builds_it() {
     assert!(!root.join("wheelhouse").exists(), "nothing is written");
 
     // Only a version the requirement excludes.
-    build_recipe(&root.join("d.toml"), None, &options(root), &SilentObserver).unwrap();
+    build_recipe(
+        &root.join("d.toml"),
+        None,
+        &BuildOptions::for_tests(root),
+        &SilentObserver,
+    )
+    .unwrap();
     let b = write_recipe(root, "b", "{ wheel = \"nl-d>=2\" }");
-    let message = build_recipe(&b, None, &options(root), &SilentObserver)
+    let message = build_recipe(&b, None, &BuildOptions::for_tests(root), &SilentObserver)
         .unwrap_err()
         .to_string();
     assert!(message.contains("(it holds nl-d 1.0 only)"), "{message}");
@@ -159,7 +156,7 @@ fn a_wheel_for_another_machine_is_refused() {
     let root = directory.path();
     compile_libraries(root);
     let d = write_recipe(root, "d", "");
-    let options = options(root);
+    let options = BuildOptions::for_tests(root);
     let built = build_recipe(&d, None, &options, &SilentObserver)
         .unwrap()
         .remove(0);

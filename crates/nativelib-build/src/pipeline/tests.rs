@@ -56,16 +56,6 @@ fn recipe(name: &str, library: &str, extra: &str) -> String {
     )
 }
 
-fn options(directory: &Path) -> BuildOptions {
-    BuildOptions {
-        wheel_directory: directory.join("wheelhouse"),
-        jobs: None,
-        use_cache: true,
-        cache: CacheDirectory::new(directory.join("cache")),
-        source_date_epoch: Some(1_600_000_000),
-    }
-}
-
 #[test]
 fn a_dependency_is_built_first_and_linked_by_its_new_soname() {
     let directory = tempfile::tempdir().unwrap();
@@ -86,7 +76,7 @@ fn a_dependency_is_built_first_and_linked_by_its_new_soname() {
     let wheels = build_recipe(
         &directory.path().join("a.toml"),
         None,
-        &options(directory.path()),
+        &BuildOptions::for_tests(directory.path()),
         &SilentObserver,
     )
     .unwrap();
@@ -147,7 +137,7 @@ fn a_built_recipe_is_cached_and_a_changed_source_rebuilds() {
                 distribution = \"nl-c\"\nsoname = \"libc-nl.so.1\"\nlayout = \"prefix\"\n";
     let path = directory.path().join("c.toml");
     std::fs::write(&path, text).unwrap();
-    let options = options(directory.path());
+    let options = BuildOptions::for_tests(directory.path());
     let first = build_recipe(&path, None, &options, &SilentObserver)
         .unwrap()
         .remove(0);
