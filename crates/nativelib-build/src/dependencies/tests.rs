@@ -8,7 +8,6 @@ use nativelib_binary::ElfFile;
 use super::*;
 use crate::observer::SilentObserver;
 use crate::pipeline::{build_recipe, BuildOptions};
-use crate::CacheDirectory;
 
 /// Compiles the three libraries into `<directory>/libs`, with a LICENSE.
 fn compile_libraries(directory: &Path) {
