@@ -30,26 +30,6 @@ impl RecordHash {
         }
     }
 
-    /// The sha256 hash of everything `reader` yields, and how many bytes that was.
-    pub fn sha256_reader(mut reader: impl std::io::Read) -> std::io::Result<(RecordHash, u64)> {
-        let mut hasher = Sha256::new();
-        let mut buffer = vec![0; 256 * 1024];
-        let mut size = 0;
-        loop {
-            let read = reader.read(&mut buffer)?;
-            if read == 0 {
-                break;
-            }
-            hasher.update(&buffer[..read]);
-            size += read as u64;
-        }
-        let hash = RecordHash {
-            algorithm: "sha256".to_string(),
-            digest: hasher.finalize().to_vec(),
-        };
-        Ok((hash, size))
-    }
-
     /// Whether the algorithm is one of [`SUPPORTED_HASH_ALGORITHMS`].
     pub fn is_supported(&self) -> bool {
         SUPPORTED_HASH_ALGORITHMS.contains(&self.algorithm.as_str())
@@ -143,6 +123,54 @@ pub struct RecordEntry {
     pub hash: Option<RecordHash>,
     /// Its size in bytes.
     pub size: Option<u64>,
+}
+
+impl RecordEntry {
+    /// How content that hashed to `actual_hash` (with this row's algorithm; `None` when it was
+    /// not hashed) and has `size` bytes differs from this row: its hash first, then its size.
+    pub(crate) fn mismatch(&self, actual_hash: Option<&RecordHash>, size: u64) -> Option<Error> {
+        match (&self.hash, actual_hash) {
+            (Some(expected), Some(actual)) if expected.digest != actual.digest => {
+                Some(Error::HashMismatch {
+                    name: self.path.clone(),
+                    expected: expected.to_string(),
+                    actual: actual.to_string(),
+                })
+            }
+            _ => match self.size {
+                Some(expected) if expected != size => Some(Error::SizeMismatch {
+                    name: self.path.clone(),
+                    expected,
+                    actual: size,
+                }),
+                _ => None,
+            },
+        }
+    }
+
+    /// Checks `content` against this row as it streams, hashing it with the row's algorithm:
+    /// the first difference ([`Error::HashMismatch`], then [`Error::SizeMismatch`]), or `None`.
+    /// A row without a hash, or with an algorithm that is not supported, is checked by size.
+    pub fn check_content(&self, mut content: impl std::io::Read) -> std::io::Result<Option<Error>> {
+        let mut hasher = self
+            .hash
+            .as_ref()
+            .and_then(|hash| ContentHasher::for_algorithm(&hash.algorithm));
+        let mut buffer = vec![0; 256 * 1024];
+        let mut size = 0;
+        loop {
+            let read = content.read(&mut buffer)?;
+            if read == 0 {
+                break;
+            }
+            if let Some(hasher) = &mut hasher {
+                hasher.update(&buffer[..read]);
+            }
+            size += read as u64;
+        }
+        let actual = hasher.map(ContentHasher::finish);
+        Ok(self.mismatch(actual.as_ref(), size))
+    }
 }
 
 /// A parsed RECORD file.
@@ -402,5 +430,35 @@ mod tests {
                 "{text:?}: {error}"
             );
         }
+    }
+
+    #[test]
+    fn content_is_checked_against_its_row() {
+        let row = |hash: Option<RecordHash>, size: Option<u64>| RecordEntry {
+            path: "x/libx.so".to_string(),
+            hash,
+            size,
+        };
+        let check = |row: &RecordEntry, content: &[u8]| row.check_content(content).unwrap();
+        let sha256 = row(Some(RecordHash::sha256(b"original")), Some(8));
+        assert!(check(&sha256, b"original").is_none());
+        assert!(matches!(
+            check(&sha256, b"changed!"),
+            Some(Error::HashMismatch { .. })
+        ));
+        // A row without a hash is checked by its size.
+        assert!(matches!(
+            check(&row(None, Some(8)), b"longer file"),
+            Some(Error::SizeMismatch { .. })
+        ));
+        // Every supported algorithm is checked, not only sha256.
+        let mut sha512 = ContentHasher::for_algorithm("sha512").unwrap();
+        sha512.update(b"original");
+        let sha512 = row(Some(sha512.finish()), Some(8));
+        assert!(check(&sha512, b"original").is_none());
+        assert!(matches!(
+            check(&sha512, b"changed!"),
+            Some(Error::HashMismatch { .. })
+        ));
     }
 }

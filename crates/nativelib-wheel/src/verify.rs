@@ -360,24 +360,8 @@ impl OpenedWheel {
         }
 
         let actual_hash = hasher.map(ContentHasher::finish);
-        let expected_size = record_entry.and_then(|record_entry| record_entry.size);
-        let mismatch = match (expected_hash, &actual_hash) {
-            (Some(expected), Some(actual)) if expected.digest != actual.digest => {
-                Some(Error::HashMismatch {
-                    name: name.to_string(),
-                    expected: expected.to_string(),
-                    actual: actual.to_string(),
-                })
-            }
-            _ => match expected_size {
-                Some(expected) if expected != size => Some(Error::SizeMismatch {
-                    name: name.to_string(),
-                    expected,
-                    actual: size,
-                }),
-                _ => None,
-            },
-        };
+        let mismatch =
+            record_entry.and_then(|record_entry| record_entry.mismatch(actual_hash.as_ref(), size));
         let content = match spool {
             Some(spool) => Some(map(name, spool.finish().map_err(spool_error)?)),
             None => None,
