@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::inventory::{BinaryRole, InstalledWheel};
 use crate::policy::{
-    glibc_minor_of_tag, manylinux_verdict, musllinux_verdict, ExternalLibrary, HostRequirements,
+    declared_glibc_floor, manylinux_verdict, musllinux_verdict, ExternalLibrary, HostRequirements,
     PlatformVerdict, VersionRequirement,
 };
 use crate::resolve::{
@@ -339,10 +339,8 @@ fn apply_provider_floors(
             let verdict = verdicts[provider].as_ref()?;
             let declared = wheels[provider]
                 .filename
-                .iter()
-                .flat_map(|filename| &filename.platform_tags)
-                .filter_map(|tag| Some((glibc_minor_of_tag(tag)?, tag)))
-                .min_by_key(|(minor, _)| *minor);
+                .as_ref()
+                .and_then(|filename| declared_glibc_floor(&filename.platform_tags));
             let computed = (verdict.glibc_minor()?, &verdict.tag);
             let (minor, tag) = match declared {
                 Some(declared) if declared.0 > computed.0 => declared,
@@ -401,8 +399,5 @@ fn declared_is_satisfied(declared: &[String], verdict: &PlatformVerdict) -> bool
     let Some(required) = verdict.glibc_minor() else {
         return declared.iter().all(|tag| !tag.starts_with("manylinux"));
     };
-    declared
-        .iter()
-        .filter_map(|tag| glibc_minor_of_tag(tag))
-        .all(|declared_minor| declared_minor >= required)
+    declared_glibc_floor(declared).is_none_or(|(floor, _)| floor >= required)
 }

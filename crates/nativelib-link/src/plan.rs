@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use nativelib_audit::install::{expand_origin, parent, relative_path};
-use nativelib_audit::policy::glibc_minor_of_tag;
+use nativelib_audit::policy::{declared_glibc_floor, glibc_minor_of_tag};
 use nativelib_audit::{
     audit, resolve, BinaryId, DependencyStatus, InstalledWheel, RecordCheck, Resolution,
 };
@@ -336,12 +336,8 @@ fn prune_search_paths(
 /// The declared tags, unless the linked result needs a newer glibc than they promise.
 fn new_platform_tags(declared: &[String], satisfied: &[String]) -> Vec<String> {
     let required = satisfied.first().and_then(|tag| glibc_minor_of_tag(tag));
-    let declared_floor = declared
-        .iter()
-        .filter_map(|tag| glibc_minor_of_tag(tag))
-        .min();
-    match (required, declared_floor) {
-        (Some(required), Some(floor)) if required > floor => satisfied.to_vec(),
+    match (required, declared_glibc_floor(declared)) {
+        (Some(required), Some((floor, _))) if required > floor => satisfied.to_vec(),
         _ => declared.to_vec(),
     }
 }

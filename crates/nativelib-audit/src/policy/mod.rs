@@ -216,6 +216,15 @@ impl PlatformVerdict {
     }
 }
 
+/// The oldest glibc a set of declared platform tags installs on, with the tag that says so: the
+/// lowest minor version among its manylinux tags (`manylinux_2_17_x86_64.manylinux2014_x86_64`
+/// gives 17), or `None` when it has none.
+pub fn declared_glibc_floor(tags: &[String]) -> Option<(u32, &String)> {
+    tags.iter()
+        .filter_map(|tag| Some((glibc_minor_of_tag(tag)?, tag)))
+        .min_by_key(|(minor, _)| *minor)
+}
+
 /// The glibc minor version a platform tag stands for (`manylinux2014_x86_64` gives 17).
 pub fn glibc_minor_of_tag(tag: &str) -> Option<u32> {
     if let Some(rest) = tag.strip_prefix("manylinux_2_") {
@@ -418,5 +427,18 @@ mod tests {
         assert_eq!(glibc_minor_of_tag("manylinux_2_42_x86_64"), Some(42));
         assert_eq!(glibc_minor_of_tag("linux_x86_64"), None);
         assert_eq!(glibc_minor_of_tag("musllinux_1_2_x86_64"), None);
+    }
+
+    #[test]
+    fn the_declared_floor_is_the_lowest_manylinux_tag() {
+        let tags = |names: &[&str]| {
+            names
+                .iter()
+                .map(|name| name.to_string())
+                .collect::<Vec<_>>()
+        };
+        let declared = tags(&["manylinux_2_28_x86_64", "manylinux2014_x86_64"]);
+        assert_eq!(declared_glibc_floor(&declared), Some((17, &declared[1])));
+        assert_eq!(declared_glibc_floor(&tags(&["linux_x86_64"])), None);
     }
 }
