@@ -63,12 +63,17 @@ fn verifies_and_keeps_elf_files_in_one_pass() {
     assert_eq!(head_of("demo_pkg/empty.py"), b"");
     assert_eq!(head_of("demo_pkg/ab"), b"ab");
     assert_eq!(head_of("demo_pkg/__init__.py"), b"from");
-    let actual = wheel.opened.actual_records.get().unwrap();
-    let index = wheel.opened.archive.index_for_name("demo_pkg/ab").unwrap();
     assert_eq!(
-        actual[index].as_ref().unwrap().hash,
+        recorded_hash(&wheel, "demo_pkg/ab"),
         Some(RecordHash::sha256(b"ab"))
     );
+}
+
+/// The hash a complete verification pass recorded for `name`, for the writer to reuse.
+fn recorded_hash(wheel: &WheelReader, name: &str) -> Option<RecordHash> {
+    let actual = wheel.opened.actual_records.get().unwrap();
+    let index = wheel.opened.archive.index_for_name(name).unwrap();
+    actual[index].as_ref().unwrap().hash.clone()
 }
 
 /// What a test `map` records of one entry: its kind and its bytes.
@@ -127,14 +132,8 @@ fn maps_kept_entries_spooling_large_ones() {
     let caller = std::thread::current().id();
     assert!(mapped_by.iter().all(|(_, thread)| *thread != caller));
     // The pass was complete: the writer can reuse its hashes.
-    let actual = wheel.opened.actual_records.get().unwrap();
-    let index = wheel
-        .opened
-        .archive
-        .index_for_name("demo_pkg/_native.so")
-        .unwrap();
     assert_eq!(
-        actual[index].as_ref().unwrap().hash,
+        recorded_hash(&wheel, "demo_pkg/_native.so"),
         Some(RecordHash::sha256(&library))
     );
 
@@ -192,14 +191,8 @@ fn maps_or_fails_on_mismatches() {
         .collect();
     assert_eq!(mismatched, ["demo_pkg/data.bin", "demo_pkg/_native.so"]);
     // A reporting pass records the actual content, for the writer's RECORD.
-    let actual = wheel.opened.actual_records.get().unwrap();
-    let index = wheel
-        .opened
-        .archive
-        .index_for_name("demo_pkg/_native.so")
-        .unwrap();
     assert_eq!(
-        actual[index].as_ref().unwrap().hash,
+        recorded_hash(&wheel, "demo_pkg/_native.so"),
         Some(RecordHash::sha256(&library))
     );
 }
