@@ -146,16 +146,9 @@ pub fn run(arguments: &BuildArgs) -> Result<()> {
             return Err(error.into());
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    if arguments.json {
-        serde_json::to_writer_pretty(&mut stdout, &wheels)?;
-        writeln!(stdout)?;
-    } else {
-        for wheel in &wheels {
-            stdout.write_all(summary(wheel).as_bytes())?;
-        }
-    }
-    stdout.flush()?;
+    super::print_result(arguments.json, &wheels, || {
+        wheels.iter().map(summary).collect()
+    })?;
     for wheel in &wheels {
         for unresolved in &wheel.unresolved {
             eprintln!(

@@ -1,7 +1,6 @@
 //! `nativelib link`: plan each wheel's link against the provider, then write it (or, with
 //! --dry-run, only print the plan).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -65,17 +64,9 @@ pub fn run(arguments: &LinkArgs) -> Result<()> {
             size_after,
         });
     }
-    let mut stdout = std::io::stdout().lock();
-    if arguments.json {
-        serde_json::to_writer_pretty(&mut stdout, &outcomes)?;
-        writeln!(stdout)?;
-    } else {
-        for outcome in &outcomes {
-            stdout.write_all(render(outcome).as_bytes())?;
-        }
-    }
-    stdout.flush()?;
-    Ok(())
+    super::print_result(arguments.json, &outcomes, || {
+        outcomes.iter().map(render).collect()
+    })
 }
 
 fn provider_path(against: &str, find_links: &Path) -> Result<PathBuf> {

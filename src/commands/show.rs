@@ -1,8 +1,6 @@
 //! `nativelib show`: read the inputs (wheels, libraries, installed environments), audit them as
 //! one environment, print the report.
 
-use std::io::Write;
-
 use anyhow::Result;
 use nativelib_audit::{audit, read_environment, InstalledWheel};
 use rayon::prelude::*;
@@ -30,13 +28,7 @@ pub fn run(arguments: &ShowArgs) -> Result<()> {
         .collect::<Result<Vec<_>, _>>()?;
     let wheels: Vec<InstalledWheel> = inputs.into_iter().flatten().collect();
     let report = audit(&wheels);
-    let mut stdout = std::io::stdout().lock();
-    if arguments.json {
-        serde_json::to_writer_pretty(&mut stdout, &report)?;
-        writeln!(stdout)?;
-    } else {
-        stdout.write_all(human::render(&report, arguments.verbose).as_bytes())?;
-    }
-    stdout.flush()?;
-    Ok(())
+    super::print_result(arguments.json, &report, || {
+        human::render(&report, arguments.verbose)
+    })
 }
