@@ -44,10 +44,16 @@ pub fn report(error: &anyhow::Error) -> ExitCode {
     }
 }
 
+/// Whether stdout was closed early (`nativelib show --json ... | head`): not an error. serde_json
+/// wraps the write's I/O error and does not list it as its source, so it is asked directly.
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        let kind = match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => Some(io.kind()),
+            None => cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind),
+        };
+        kind == Some(std::io::ErrorKind::BrokenPipe)
     })
 }

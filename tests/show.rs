@@ -231,3 +231,26 @@ fn a_musl_library_is_musllinux() {
     assert_eq!(wheel["platform"]["tag"], "musllinux_1_1_x86_64");
     assert_eq!(wheel["unresolved"].as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    // `nativelib show ... | head`: stdout closed before the (large) report is written.
+    for json in [false, true] {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_nativelib"));
+        command.arg("show");
+        if json {
+            command.arg("--json");
+        }
+        let mut child = command
+            .arg(fixture("scipy"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "json: {json}: {stderr}");
+        assert!(stderr.is_empty(), "json: {json}: {stderr}");
+    }
+}
