@@ -18,13 +18,9 @@ fn example_recipe() -> PathBuf {
 
 /// Runs `nativelib build ARGS...` with its cache in `cache`.
 fn build(cache: &Path, arguments: &[&std::ffi::OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nativelib"))
-        .arg("build")
-        .args(arguments)
-        .env("NATIVELIB_CACHE_DIR", cache)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("the nativelib binary runs")
+    let mut all: Vec<&std::ffi::OsStr> = vec!["build".as_ref()];
+    all.extend_from_slice(arguments);
+    common::nativelib_in(cache, &all)
 }
 
 /// Builds the example recipe into `wheelhouse` and returns the `--json` report of its wheel.

@@ -72,13 +72,16 @@ fn both_interfaces_go_into_one_library_with_private_state() {
     let directory = tempfile::tempdir().unwrap();
     let recipe = stand_in_recipe(directory.path());
     let wheelhouse = directory.path().join("wheelhouse");
-    let output = Command::new(env!("CARGO_BIN_EXE_nativelib"))
-        .args(["build".as_ref(), recipe.as_os_str(), "-w".as_ref()])
-        .arg(&wheelhouse)
-        .arg("--json")
-        .env("NATIVELIB_CACHE_DIR", directory.path().join("cache"))
-        .output()
-        .unwrap();
+    let output = common::nativelib_in(
+        &directory.path().join("cache"),
+        &[
+            "build".as_ref(),
+            recipe.as_os_str(),
+            "-w".as_ref(),
+            wheelhouse.as_os_str(),
+            "--json".as_ref(),
+        ],
+    );
     common::assert_success(&output);
     let report: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
     let wheel = PathBuf::from(report[0]["path"].as_str().unwrap());

@@ -10,20 +10,10 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-use common::{fixture, run_checked, show_json};
+use common::{fixture, nativelib_in, run_checked, show_json};
 use serde_json::Value;
-
-/// Runs `nativelib ARGS...` with its build cache in `cache`.
-fn nativelib_in(cache: &Path, arguments: &[&std::ffi::OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nativelib"))
-        .args(arguments)
-        .env("NATIVELIB_CACHE_DIR", cache)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("the nativelib binary runs")
-}
 
 fn recipes() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("recipes")

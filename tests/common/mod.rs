@@ -55,6 +55,16 @@ where
         .expect("the nativelib binary runs")
 }
 
+/// Runs `nativelib ARGS...` with its build cache in `cache` (and no SOURCE_DATE_EPOCH).
+pub fn nativelib_in(cache: &Path, arguments: &[&std::ffi::OsStr]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nativelib"))
+        .args(arguments)
+        .env("NATIVELIB_CACHE_DIR", cache)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("the nativelib binary runs")
+}
+
 /// Runs `nativelib show --json INPUTS...` and parses the report; panics with stderr on failure.
 pub fn show_json(inputs: &[&Path]) -> serde_json::Value {
     show_json_with(&[], inputs)
